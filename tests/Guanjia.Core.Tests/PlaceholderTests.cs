@@ -1,0 +1,7 @@
+namespace Guanjia.Core.Tests;
+
+public class PlaceholderTests
+{
+    [Fact]
+    public void Assembly_Loads() => Assert.NotNull(typeof(PlaceholderTests).Assembly);
+}
