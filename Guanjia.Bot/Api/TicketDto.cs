@@ -1,0 +1,60 @@
+using Guanjia.Core.Tickets;
+
+namespace Guanjia.Bot.Api;
+
+public sealed record TicketPhotoDto(string Id, string Stage, string Url, string ThumbUrl, int Width, int Height);
+
+public sealed record TicketEventDto(DateTimeOffset At, string Kind, string By, string? From, string? To, string? Note);
+
+public sealed record TicketDto(
+    int Number,
+    string Status,
+    string Category,
+    bool Urgent,
+    bool LowConfidence,
+    string Community,
+    string? Compound,
+    string Department,
+    string Reporter,
+    string Text,
+    IReadOnlyList<TicketPhotoDto> Photos,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset DueAt,
+    DateTimeOffset? AcceptedAt,
+    DateTimeOffset? ResolvedAt,
+    DateTimeOffset? ClosedAt,
+    int? PossibleDuplicateOf,
+    int? MergedInto,
+    IReadOnlyList<TicketEventDto> Events);
+
+internal static class TicketMapping
+{
+    public static TicketDto AsTicketDto(this Ticket ticket, TimeZoneInfo zone)
+    {
+        DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, zone);
+        DateTimeOffset? LocalOrNull(DateTimeOffset? instant) => instant is { } i ? Local(i) : null;
+
+        return new TicketDto(
+            ticket.Number,
+            ticket.Status.Code(),
+            ticket.Category,
+            ticket.Urgent,
+            ticket.LowConfidence,
+            ticket.Community,
+            ticket.Compound,
+            ticket.Department,
+            ticket.Reporter,
+            ticket.Text,
+            [.. ticket.Photos.OrderBy(p => p.Id).Select(p => new TicketPhotoDto(
+                p.PhotoId, p.Stage, $"/api/media/{p.PhotoId}", $"/api/media/{p.PhotoId}?size=thumb", p.Width, p.Height))],
+            Local(ticket.CreatedAt),
+            Local(ticket.DueAt),
+            LocalOrNull(ticket.AcceptedAt),
+            LocalOrNull(ticket.ResolvedAt),
+            LocalOrNull(ticket.ClosedAt),
+            ticket.PossibleDuplicateOf,
+            ticket.MergedInto,
+            [.. ticket.Events.OrderBy(e => e.Id).Select(e => new TicketEventDto(
+                Local(e.At), e.Kind, e.By, e.FromStatus?.Code(), e.ToStatus?.Code(), e.Note))]);
+    }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Guanjia.Bot.Hosting;
+
+public sealed class CommunityOptions
+{
+    public const string Section = "Community";
+
+    [Required(ErrorMessage = "Community:File is required: the path of the community YAML.")]
+    public string File { get; set; } = "config/community.yaml";
+}
+
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    [RegularExpression("^(Sqlite)$", ErrorMessage = "Storage:Provider must be 'Sqlite' (PostgreSQL migrations are not shipped yet).")]
+    public string Provider { get; set; } = "Sqlite";
+}
+
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    [Required(ErrorMessage = "Media:Root is required: the folder where photos are stored.")]
+    public string Root { get; set; } = "data/media";
+}
+
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>Bearer keys accepted by /api/*. Empty means the API answers 401 to everyone.</summary>
+    public string[] Keys { get; set; } = [];
+}
+
+public sealed class IntakeOptions
+{
+    public const string Section = "Intake";
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Intake:MergeWindow must be a duration between 00:00:00 and 01:00:00.")]
+    public TimeSpan MergeWindow { get; set; } = TimeSpan.FromMinutes(3);
+}

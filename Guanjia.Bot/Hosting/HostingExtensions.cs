@@ -1,0 +1,110 @@
+using Guanjia.Bot.Api;
+using Guanjia.Core.Community;
+using Guanjia.Core.Intake;
+using Guanjia.Core.Photos;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Guanjia.Core.Triage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Guanjia.Bot.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>Reads config/appsettings.json from the repository (or published) folder.</summary>
+    public static WebApplicationBuilder AddGuanjiaConfiguration(this WebApplicationBuilder builder)
+    {
+        var file = Path.Combine(builder.Environment.ContentRootPath, "config", "appsettings.json");
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = file,
+            Optional = true,
+            ReloadOnChange = false,
+        });
+        foreach (var source in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>())
+        {
+            source.ResolveFileProvider();
+        }
+
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGuanjiaOptions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CommunityOptions>().BindConfiguration(CommunityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGuanjiaCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<IOptions<CommunityOptions>>().Value.File;
+            return CommunityConfigLoader.Load(Path.GetFullPath(file, builder.Environment.ContentRootPath));
+        });
+        services.AddSingleton(sp => StreetCalendar.For(sp.GetRequiredService<CommunityConfig>()));
+        services.AddSingleton(sp => new StreetTime(sp.GetRequiredService<StreetCalendar>().Zone));
+        services.AddSingleton(sp => new TicketTexts(sp.GetRequiredService<CommunityConfig>(), sp.GetRequiredService<StreetCalendar>().Zone));
+        services.AddSingleton(sp => TicketTriage.Create(
+            sp.GetRequiredService<CommunityConfig>(),
+            Path.Combine(builder.Environment.ContentRootPath, "config", "triage")));
+        services.AddSingleton(sp => new IntakeSettings(sp.GetRequiredService<IOptions<IntakeOptions>>().Value.MergeWindow));
+        services.AddSingleton(sp => new PhotoStore(Path.GetFullPath(
+            sp.GetRequiredService<IOptions<MediaOptions>>().Value.Root, builder.Environment.ContentRootPath)));
+        services.AddSingleton(sp => new PhotoProcessor(new PhotoOptions(), sp.GetRequiredService<PhotoStore>()));
+        services.AddSingleton<InboxWriter>();
+        services.AddScoped<IntakeProcessor>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGuanjiaStorage(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Guanjia");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException("ConnectionStrings:Guanjia", typeof(StorageOptions),
+                ["ConnectionStrings:Guanjia is required: a SQLite connection string such as 'Data Source=data/guanjia.db'."]);
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(connectionString);
+        if (sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+        {
+            sqlite.DataSource = Path.GetFullPath(source, builder.Environment.ContentRootPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(sqlite.DataSource)!);
+        }
+
+        sqlite.Pooling = true;
+        builder.Services.AddDbContext<GuanjiaDbContext>(options => options.UseSqlite(sqlite.ConnectionString));
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddApiAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    /// <summary>Applies migrations and tunes SQLite for many small concurrent writes.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Guanjia.Core.Intake;
+
+/// <summary>
+/// A verified, decrypted callback stored before WeCom is answered. The unique
+/// (Channel, MessageId) index makes a redelivered message a no-op.
+/// </summary>
+public sealed class InboxMessage
+{
+    public long Id { get; set; }
+    public IncomingChannel Channel { get; set; }
+    public required string MessageId { get; set; }
+    public required string SenderId { get; set; }
+    public string? ChatId { get; set; }
+    /// <summary><see cref="IncomingMessage"/> as JSON.</summary>
+    public required string Payload { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>A short error code of the last failed attempt (never message content).</summary>
+    public string? LastError { get; set; }
+}

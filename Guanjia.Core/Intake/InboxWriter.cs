@@ -1,0 +1,157 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Threading.Channels;
+using Guanjia.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guanjia.Core.Intake;
+
+/// <summary>What storing an incoming message did.</summary>
+public enum InboxWriteOutcome
+{
+    Stored,
+    /// <summary>WeCom redelivered a message already stored: nothing was written.</summary>
+    Duplicate,
+}
+
+/// <summary>
+/// Durable intake with group commit: callers wait until their message is committed, and many
+/// concurrent callbacks share one transaction, so the HTTP answer is both fast and durable.
+/// Duplicates are dropped by the unique (Channel, MessageId) index, not by a check in C#.
+/// </summary>
+public sealed class InboxWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly Task _loop;
+
+    public InboxWriter(IServiceScopeFactory scopes, TimeProvider time)
+    {
+        _scopes = scopes;
+        _time = time;
+        _loop = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Raised with the new row ids after each committed batch (the processor's wake-up).</summary>
+    public event Action<IReadOnlyList<long>>? Committed;
+
+    public Task<InboxWriteOutcome> WriteAsync(IncomingMessage message, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(message, new TaskCompletionSource<InboxWriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The inbox is shutting down.");
+        }
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                var ids = await WriteBatchAsync(batch);
+                Committed?.Invoke(ids);
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in batch)
+                {
+                    item.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task<List<long>> WriteBatchAsync(List<Pending> batch)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            // ON CONFLICT DO NOTHING is understood by SQLite and PostgreSQL alike.
+            command.CommandText =
+                """
+                INSERT INTO "Inbox" ("Channel", "MessageId", "SenderId", "ChatId", "Payload", "ReceivedAt", "Attempts")
+                VALUES (@channel, @messageId, @senderId, @chatId, @payload, @receivedAt, 0)
+                ON CONFLICT ("Channel", "MessageId") DO NOTHING
+                RETURNING "Id"
+                """;
+            var channel = Parameter(command, "@channel");
+            var messageId = Parameter(command, "@messageId");
+            var senderId = Parameter(command, "@senderId");
+            var chatId = Parameter(command, "@chatId");
+            var payload = Parameter(command, "@payload");
+            var receivedAt = Parameter(command, "@receivedAt");
+
+            var outcomes = new InboxWriteOutcome[batch.Count];
+            var ids = new List<long>(batch.Count);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var message = batch[i].Message;
+                channel.Value = message.Channel.ToString();
+                messageId.Value = message.MessageId;
+                senderId.Value = message.SenderId;
+                chatId.Value = (object?)message.ChatId ?? DBNull.Value;
+                payload.Value = JsonSerializer.Serialize(message, IntakeJsonContext.Default.IncomingMessage);
+                receivedAt.Value = now;
+                var id = await command.ExecuteScalarAsync();
+                if (id is null or DBNull)
+                {
+                    outcomes[i] = InboxWriteOutcome.Duplicate;
+                }
+                else
+                {
+                    outcomes[i] = InboxWriteOutcome.Stored;
+                    ids.Add(Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            await transaction.CommitAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(outcomes[i]);
+            }
+
+            return ids;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private sealed record Pending(IncomingMessage Message, TaskCompletionSource<InboxWriteOutcome> Done);
+}

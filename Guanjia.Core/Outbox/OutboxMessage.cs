@@ -1,0 +1,52 @@
+namespace Guanjia.Core.Outbox;
+
+/// <summary>Where an outgoing message goes.</summary>
+public enum OutboxChannel
+{
+    /// <summary>A group robot webhook; <see cref="OutboxMessage.Target"/> is the robot key.</summary>
+    Robot,
+    /// <summary>The self-built app's message/send; target is `userid1|userid2`.</summary>
+    AppUser,
+    /// <summary>The intelligent bot's single-use response_url.</summary>
+    ResponseUrl,
+}
+
+public enum OutboxKind
+{
+    Text,
+    Markdown,
+    /// <summary><see cref="OutboxMessage.Content"/> is a photo id in the photo store.</summary>
+    Image,
+}
+
+public enum OutboxState
+{
+    Pending,
+    Sent,
+    /// <summary>Given up on a permanent error (robot removed, all recipients invalid).</summary>
+    Dropped,
+}
+
+/// <summary>
+/// A message to WeCom, written in the same transaction as the change that caused it and
+/// sent later by the outbox sender, with retries. <see cref="Key"/> is unique so the same
+/// cause never enqueues twice.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public required string Key { get; set; }
+    public OutboxChannel Channel { get; set; }
+    public required string Target { get; set; }
+    public OutboxKind Kind { get; set; }
+    public required string Content { get; set; }
+    /// <summary>User ids to @-mention (text messages), `|`-separated.</summary>
+    public string? Mentions { get; set; }
+    public int? TicketNumber { get; set; }
+    public OutboxState State { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? LastError { get; set; }
+}

@@ -1,0 +1,75 @@
+using Guanjia.Core.Community;
+using Guanjia.Core.Intake;
+using Guanjia.Core.Storage;
+
+namespace Guanjia.Core.Outbox;
+
+/// <summary>
+/// Adds outgoing messages to the outbox inside the caller's unit of work, so a message exists
+/// exactly when the change that caused it is committed.
+/// </summary>
+public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
+{
+    /// <summary>Answers the sender of a message in its own conversation (bot: the response_url; app: the user).</summary>
+    public void Reply(string key, IncomingMessage to, string markdown, int? ticket = null)
+    {
+        if (to.Channel == IncomingChannel.Bot && to.ResponseUrl is { Length: > 0 } url)
+        {
+            Add(key, OutboxChannel.ResponseUrl, url, OutboxKind.Markdown, markdown, ticket);
+        }
+        else
+        {
+            Add(key, OutboxChannel.AppUser, to.SenderId, OutboxKind.Text, markdown, ticket);
+        }
+    }
+
+    /// <summary>Posts to a department's group robot, or to its members through the app where it has none.</summary>
+    public void ToDepartment(string key, Department department, OutboxKind kind, string content, int? ticket, string? mentions = null)
+    {
+        if (department.RobotKey is { Length: > 0 } robot)
+        {
+            Add(key, OutboxChannel.Robot, robot, kind, content, ticket, mentions);
+        }
+        else if (department.Members.Count > 0)
+        {
+            Add(key, OutboxChannel.AppUser, string.Join('|', department.Members), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
+        }
+    }
+
+    /// <summary>Posts to a community's group robot (what its secretaries read).</summary>
+    public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config)
+    {
+        if (community.RobotKey is { Length: > 0 } robot)
+        {
+            Add(key, OutboxChannel.Robot, robot, OutboxKind.Markdown, content, ticket);
+            return;
+        }
+
+        var secretaries = config.People
+            .Where(p => p.HasRole(Person.SecretaryRole) && p.CommunityId == community.Id)
+            .Select(p => p.UserId)
+            .ToList();
+        if (secretaries.Count > 0)
+        {
+            Add(key, OutboxChannel.AppUser, string.Join('|', secretaries), OutboxKind.Text, content, ticket);
+        }
+    }
+
+    private void Add(string key, OutboxChannel channel, string target, OutboxKind kind, string content, int? ticket, string? mentions = null)
+    {
+        var now = time.GetUtcNow();
+        db.Outbox.Add(new OutboxMessage
+        {
+            Key = key,
+            Channel = channel,
+            Target = target,
+            Kind = kind,
+            Content = content,
+            Mentions = mentions,
+            TicketNumber = ticket,
+            State = OutboxState.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        });
+    }
+}

@@ -1,0 +1,100 @@
+using Guanjia.Core.Intake;
+using Guanjia.Core.Outbox;
+using Guanjia.Core.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Guanjia.Core.Storage;
+
+public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbContext(options)
+{
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
+    public DbSet<TicketPhoto> TicketPhotos => Set<TicketPhoto>();
+    public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Instants are stored as UTC Unix milliseconds: sortable and comparable in SQL on every
+        // provider (SQLite cannot compare DateTimeOffset text), and identical across providers.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
+        configurationBuilder.Properties<TicketStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<IncomingChannel>().HaveConversion<string>().HaveMaxLength(8);
+        configurationBuilder.Properties<OutboxChannel>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<OutboxKind>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<OutboxState>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Ticket>(ticket =>
+        {
+            ticket.HasKey(t => t.Number);
+            ticket.Property(t => t.Number).ValueGeneratedOnAdd();
+            ticket.Property(t => t.Category).HasMaxLength(32);
+            ticket.Property(t => t.Community).HasMaxLength(64);
+            ticket.Property(t => t.Compound).HasMaxLength(64);
+            ticket.Property(t => t.Department).HasMaxLength(64);
+            ticket.Property(t => t.Reporter).HasMaxLength(64);
+            ticket.Property(t => t.Conversation).HasMaxLength(128);
+            ticket.Property(t => t.Text).HasMaxLength(4096);
+            ticket.HasMany(t => t.Photos).WithOne().HasForeignKey(p => p.TicketNumber);
+            ticket.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketNumber);
+            ticket.HasIndex(t => new { t.Status, t.CreatedAt });
+            ticket.HasIndex(t => new { t.Compound, t.Category, t.CreatedAt });
+            ticket.HasIndex(t => t.Community);
+            ticket.HasIndex(t => t.Department);
+        });
+
+        modelBuilder.Entity<TicketEvent>(e =>
+        {
+            e.Property(x => x.Kind).HasMaxLength(32);
+            e.Property(x => x.By).HasMaxLength(64);
+            e.Property(x => x.Note).HasMaxLength(2048);
+        });
+
+        modelBuilder.Entity<TicketPhoto>(p =>
+        {
+            p.Property(x => x.PhotoId).HasMaxLength(64);
+            p.Property(x => x.Stage).HasMaxLength(16);
+            p.HasIndex(x => x.PhotoId);
+        });
+
+        modelBuilder.Entity<InboxMessage>(m =>
+        {
+            m.Property(x => x.MessageId).HasMaxLength(128);
+            m.Property(x => x.SenderId).HasMaxLength(64);
+            m.Property(x => x.ChatId).HasMaxLength(128);
+            m.Property(x => x.LastError).HasMaxLength(256);
+            // The de-duplication: WeCom redelivers a message up to three times.
+            m.HasIndex(x => new { x.Channel, x.MessageId }).IsUnique();
+            m.HasIndex(x => x.ProcessedAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(m =>
+        {
+            m.Property(x => x.Key).HasMaxLength(200);
+            m.Property(x => x.Target).HasMaxLength(2048);
+            m.Property(x => x.Mentions).HasMaxLength(2048);
+            m.Property(x => x.LastError).HasMaxLength(256);
+            m.HasIndex(x => x.Key).IsUnique();
+            m.HasIndex(x => new { x.State, x.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<PendingPhoto>(p =>
+        {
+            p.Property(x => x.SenderId).HasMaxLength(64);
+            p.Property(x => x.Conversation).HasMaxLength(128);
+            p.Property(x => x.PhotoId).HasMaxLength(64);
+            p.Property(x => x.Failure).HasMaxLength(256);
+            p.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
+        });
+    }
+
+    internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.ToUnixTimeMilliseconds(),
+        v => DateTimeOffset.FromUnixTimeMilliseconds(v));
+}

@@ -1,0 +1,58 @@
+namespace Guanjia.Core.Tickets;
+
+/// <summary>A steward's report being handled. <see cref="Number"/> is what people type (#153).</summary>
+public sealed class Ticket
+{
+    public int Number { get; set; }
+    public TicketStatus Status { get; set; }
+    public required string Category { get; set; }
+    public bool Urgent { get; set; }
+    /// <summary>The triage was unsure: the secretaries were asked to 改类.</summary>
+    public bool LowConfidence { get; set; }
+    public required string Community { get; set; }
+    public string? Compound { get; set; }
+    public required string Department { get; set; }
+    public required string Reporter { get; set; }
+    public required string Text { get; set; }
+    /// <summary>Where the report came from: the community group chat id, or the reporter's id in 1:1.</summary>
+    public required string Conversation { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public DateTimeOffset? DispatchedAt { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public DateTimeOffset? ResolvedAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>An earlier open ticket this one may repeat (flagged, never merged automatically).</summary>
+    public int? PossibleDuplicateOf { get; set; }
+    public int? MergedInto { get; set; }
+
+    public List<TicketPhoto> Photos { get; } = [];
+    public List<TicketEvent> Events { get; } = [];
+}
+
+/// <summary>Immutable history entry: who did what, when, from which status to which.</summary>
+public sealed class TicketEvent
+{
+    public long Id { get; set; }
+    public int TicketNumber { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Kind { get; set; }
+    public required string By { get; set; }
+    public TicketStatus? FromStatus { get; set; }
+    public TicketStatus? ToStatus { get; set; }
+    public string? Note { get; set; }
+}
+
+public sealed class TicketPhoto
+{
+    public long Id { get; set; }
+    public int TicketNumber { get; set; }
+    /// <summary>Content address of the normalised JPEG in the photo store.</summary>
+    public required string PhotoId { get; set; }
+    /// <summary>`before` (with the report) or `after` (with 办结).</summary>
+    public required string Stage { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public long PerceptualHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using Guanjia.Core.Community;
+
+namespace Guanjia.Core.Tickets;
+
+/// <summary>The Chinese messages people read about tickets.</summary>
+public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
+{
+    public string Time(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, zone).ToString("M月d日 HH:mm", CultureInfo.InvariantCulture);
+
+    public string CategoryName(string code) => config.FindCategory(code)?.Name ?? code;
+
+    public string DepartmentName(string id) => config.FindDepartment(id)?.Name ?? id;
+
+    public string Place(Ticket ticket)
+    {
+        var community = config.FindCommunity(ticket.Community)?.Name ?? ticket.Community;
+        return ticket.Compound is { } c && config.FindCompound(c) is { } compound
+            ? $"{community} · {compound.Name}"
+            : $"{community}（未注明小区）";
+    }
+
+    public string Acknowledgement(Ticket ticket, IReadOnlyList<string> photoFailures)
+    {
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"**已受理 #{ticket.Number}**{(ticket.Urgent ? "（紧急）" : "")}\n")
+            .Append(CultureInfo.InvariantCulture, $"分类：{CategoryName(ticket.Category)}{(ticket.LowConfidence ? "（待社区确认）" : "")}\n")
+            .Append(CultureInfo.InvariantCulture, $"地点：{Place(ticket)}\n")
+            .Append(CultureInfo.InvariantCulture, $"承办：{DepartmentName(ticket.Department)}\n")
+            .Append(CultureInfo.InvariantCulture, $"时限：{Time(ticket.DueAt)} 前");
+        if (ticket.Compound is null)
+        {
+            text.Append("\n请补充具体小区或楼院（如“74号院”），方便尽快处理。");
+        }
+
+        foreach (var failure in photoFailures)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n注意：有照片未能接收（{failure}）");
+        }
+
+        return text.ToString();
+    }
+
+    public string Dispatch(Ticket ticket, string reporterLabel) =>
+        new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"**新工单 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 分类：{CategoryName(ticket.Category)}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 地点：{Place(ticket)}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 内容：{ticket.Text}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 时限：{Time(ticket.DueAt)} 前\n")
+            .Append(CultureInfo.InvariantCulture, $"> 上报：{reporterLabel}\n")
+            .Append(CultureInfo.InvariantCulture, $"请回复“接单 {ticket.Number}”签收，处理完毕回复“办结 {ticket.Number}”并附处理后照片。")
+            .ToString();
+
+    public string UrgentMention(Ticket ticket) =>
+        $"紧急工单 #{ticket.Number}：{CategoryName(ticket.Category)}，{Place(ticket)}。请立即处置，{Time(ticket.DueAt)} 前办结。";
+
+    public string AskRecategorise(Ticket ticket) =>
+        $"工单 #{ticket.Number} 未能自动判断分类，已暂交{DepartmentName(ticket.Department)}。请书记核实后回复“改类 {ticket.Number} 分类”（如“改类 {ticket.Number} 垃圾清运”）。";
+
+    public string PossibleDuplicate(Ticket ticket, int earlier, bool byPhoto) =>
+        $"工单 #{ticket.Number} 可能与 #{earlier} 重复（{(byPhoto ? "照片相似" : "同一小区同类问题，24小时内")}）。请核实，如确属重复请回复“合并 {ticket.Number} {earlier}”。";
+}
