@@ -1,0 +1,65 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Xml;
+using System.Xml.Linq;
+
+namespace Guanjia.WeCom.Callbacks;
+
+/// <summary>The only way callback XML is parsed: no DTD, no resolver, bounded size.</summary>
+internal static class SafeXml
+{
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersInDocument = CallbackLimits.MaxBodyBytes,
+        // 0 would mean "unlimited" to XmlReader; DTDs are prohibited anyway, this is a second fence.
+        MaxCharactersFromEntities = 1024,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        CloseInput = true,
+    };
+
+    public static bool TryLoad(string xml, [NotNullWhen(true)] out XElement? root, out CallbackParseError error)
+    {
+        root = null;
+        if (string.IsNullOrWhiteSpace(xml))
+        {
+            error = CallbackParseError.Empty;
+            return false;
+        }
+
+        if (xml.Length > CallbackLimits.MaxBodyBytes)
+        {
+            error = CallbackParseError.TooLarge;
+            return false;
+        }
+
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), Settings);
+            // XDocument (not XElement) so trailing content after the root element is rejected too.
+            var document = XDocument.Load(reader, LoadOptions.None);
+            if (document.Root is null)
+            {
+                error = CallbackParseError.Malformed;
+                return false;
+            }
+
+            root = document.Root;
+            error = CallbackParseError.None;
+            return true;
+        }
+        catch (XmlException)
+        {
+            // XmlReader reports a prohibited DTD as a plain XmlException; tell it apart so callers
+            // can count attack attempts separately from garbage.
+            error = xml.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase)
+                ? CallbackParseError.DtdProhibited
+                : CallbackParseError.Malformed;
+            return false;
+        }
+    }
+
+    /// <summary>Text of a direct child element; CDATA and plain text read the same.</summary>
+    public static string? Child(XElement parent, string name) => parent.Element(name)?.Value;
+}
