@@ -1,1 +1,0 @@
-namespace Guanjia.WeCom.Fake;

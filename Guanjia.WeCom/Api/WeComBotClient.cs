@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Guanjia.WeCom.Api;
+
+/// <summary>
+/// Outbound calls of the intelligent bot: the single-use <c>response_url</c> and the download of its
+/// encrypted media URLs (bytes as served; decryption happens elsewhere). Neither carries an access token.
+/// </summary>
+public sealed class WeComBotClient(HttpClient http, ResponseUrlLedger ledger, ILogger<WeComBotClient> logger)
+{
+    /// <summary>Posts a markdown reply (≤ 20480 bytes) to a response_url; a second post to the same URL is refused.</summary>
+    public async Task<WeComResult> PostMarkdownAsync(Uri responseUrl, string content, CancellationToken cancellationToken = default)
+    {
+        if (!responseUrl.IsAbsoluteUri)
+        {
+            throw new ArgumentException("response_url must be absolute.", nameof(responseUrl));
+        }
+
+        if (!ledger.TryClaim(responseUrl))
+        {
+            WeComLog.ResponseUrlReused(logger);
+            return WeComResult.FromCode(WeComErrorCodes.ClientResponseUrlAlreadyUsed, "response_url already used");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl)
+        {
+            Content = WeComJson.Content(new { msgtype = "markdown", markdown = new { content } }),
+        };
+        return await WeComHttp.SendAsync(http, request, "response_url", logger, ReadAsync, cancellationToken);
+
+        // The response body is undocumented; third-party code only checks for 2xx.
+        static async Task<WeComResult<bool>> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(ct);
+            if (body.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
+            {
+                return WeComResults.Success<bool>(true);
+            }
+
+            using var document = JsonDocument.Parse(body);
+            return WeComHttp.FromJson(document.RootElement, _ => true);
+        }
+    }
+
+    /// <summary>Downloads a bot media URL (valid 5 minutes) as served.</summary>
+    public async Task<WeComResult<WeComMedia>> DownloadAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        if (!url.IsAbsoluteUri)
+        {
+            throw new ArgumentException("Media URL must be absolute.", nameof(url));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        return await WeComHttp.SendAsync(http, request, "bot media download", logger, WeComApiClient.ReadMediaAsync, cancellationToken);
+    }
+}
+
+/// <summary>Remembers response_urls already posted to in this process (they are valid one hour and usable once).</summary>
+public sealed class ResponseUrlLedger(TimeProvider timeProvider)
+{
+    private static readonly TimeSpan Validity = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _used = new(StringComparer.Ordinal);
+
+    /// <summary>True the first time a URL is claimed within its validity; false afterwards.</summary>
+    public bool TryClaim(Uri responseUrl)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_used.Count > 1024)
+        {
+            foreach (var (url, expires) in _used)
+            {
+                if (expires <= now)
+                {
+                    _used.TryRemove(url, out _);
+                }
+            }
+        }
+
+        return _used.TryAdd(responseUrl.AbsoluteUri, now + Validity);
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Guanjia.WeCom.Api;
+
+/// <summary>The <c>WeCom</c> configuration section: server API, app callback and intelligent bot settings.</summary>
+public sealed class WeComOptions : IValidatableObject
+{
+    public const string SectionName = "WeCom";
+
+    /// <summary>Base of every server-API, robot-webhook and gettoken call; tests point it at a local fake.</summary>
+    [Required]
+    public string ApiBaseUrl { get; set; } = "https://qyapi.weixin.qq.com";
+
+    public string CorpId { get; set; } = "";
+
+    public string Secret { get; set; } = "";
+
+    [Range(0, int.MaxValue)]
+    public int AgentId { get; set; }
+
+    [RegularExpression("^[A-Za-z0-9]{0,32}$", ErrorMessage = "WeCom:Token must be at most 32 letters or digits.")]
+    public string Token { get; set; } = "";
+
+    [RegularExpression("^([A-Za-z0-9]{43})?$", ErrorMessage = "WeCom:EncodingAesKey must be exactly 43 letters or digits.")]
+    public string EncodingAesKey { get; set; } = "";
+
+    public WeComBotOptions Bot { get; set; } = new();
+
+    /// <summary>Upper bound for one outbound call including a token refresh and its single retry.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return new ValidationResult("WeCom:ApiBaseUrl must be an absolute http(s) URL.", [nameof(ApiBaseUrl)]);
+        }
+
+        // ValidateDataAnnotations does not recurse into nested objects.
+        var botResults = new List<ValidationResult>();
+        Validator.TryValidateObject(Bot, new ValidationContext(Bot), botResults, validateAllProperties: true);
+        foreach (var result in botResults)
+        {
+            yield return result;
+        }
+    }
+
+    internal Uri BaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
+}
+
+/// <summary>The intelligent bot (智能机器人) in API mode: <c>WeCom:Bot</c>.</summary>
+public sealed class WeComBotOptions
+{
+    [RegularExpression("^[A-Za-z0-9]{0,32}$", ErrorMessage = "WeCom:Bot:Token must be at most 32 letters or digits.")]
+    public string Token { get; set; } = "";
+
+    [RegularExpression("^([A-Za-z0-9]{43})?$", ErrorMessage = "WeCom:Bot:EncodingAesKey must be exactly 43 letters or digits.")]
+    public string EncodingAesKey { get; set; } = "";
+
+    public string Id { get; set; } = "";
+}
