@@ -1,0 +1,113 @@
+namespace Guanjia.Core.Community;
+
+/// <summary>The street office (街道) that owns every community.</summary>
+public sealed record Street(string Id, string Name, string TimeZone, string Office);
+
+/// <summary>A community (社区) with its WeCom group, its office department and its compounds.</summary>
+public sealed record CommunityInfo(
+    string Id,
+    string Name,
+    string ChatId,
+    string? RobotKey,
+    string Office,
+    IReadOnlyList<Compound> Compounds);
+
+/// <summary>How a compound is managed: a property company, a part-time/red property, or no one.</summary>
+public enum Management
+{
+    Full,
+    Semi,
+    None,
+}
+
+/// <summary>A compound (小区/楼院). <see cref="Property"/> is the department that manages it, or null.</summary>
+public sealed record Compound(
+    string Id,
+    string Name,
+    IReadOnlyList<string> Aliases,
+    Management Management,
+    string? Property,
+    string CommunityId);
+
+/// <summary>A responsible party that receives dispatched tickets in its own WeCom group.</summary>
+public sealed record Department(
+    string Id,
+    string Name,
+    string? ChatId,
+    string? RobotKey,
+    IReadOnlyList<string> Members);
+
+/// <summary>
+/// A ticket category. <see cref="Department"/> is a department id or one of the roles
+/// <see cref="PropertyRole"/> / <see cref="CommunityRole"/>.
+/// </summary>
+public sealed record Category(
+    string Code,
+    string Name,
+    string Department,
+    TimeLimit Sla,
+    TimeLimit? UrgentSla,
+    int Points,
+    bool AlwaysUrgent)
+{
+    public const string PropertyRole = "property";
+    public const string CommunityRole = "community";
+    public const string OtherCode = "other";
+
+    /// <summary>The time limit for a ticket of this category; urgent ones use urgentSla when set.</summary>
+    public TimeLimit TimeLimitFor(bool urgent) => urgent && UrgentSla is { } u ? u : Sla;
+}
+
+/// <summary>Someone who talks to the bot.</summary>
+public sealed record Person(
+    string UserId,
+    string Name,
+    IReadOnlyList<string> Roles,
+    string? CommunityId,
+    IReadOnlyList<string> Compounds)
+{
+    public const string StewardRole = "steward";
+    public const string SecretaryRole = "secretary";
+    public const string AdminRole = "admin";
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>The points scheme (积分).</summary>
+public sealed record PointsConfig(
+    decimal PointValueCny,
+    int DailyCapPerPerson,
+    IReadOnlyList<PointsTask> Tasks,
+    IReadOnlyList<Merchant> Merchants);
+
+/// <summary>
+/// A task that earns points. <see cref="Points"/> is null when <see cref="PointsFromCategory"/>
+/// (the task earns the points of the reported category).
+/// </summary>
+public sealed record PointsTask(string Code, string Name, int? Points, bool PointsFromCategory, int? PerDay);
+
+/// <summary>A merchant of the points alliance (联盟商户) where points are redeemed.</summary>
+public sealed record Merchant(string Id, string Name, IReadOnlyList<string> Members);
+
+/// <summary>
+/// Public holidays (days off) and adjusted working days (调休上班) used to count working days.
+/// Optional in the YAML: <c>holidays: { off: [2026-10-01, …], workdays: [2026-09-27, …] }</c>.
+/// </summary>
+public sealed record Holidays(IReadOnlyList<DateOnly> Off, IReadOnlyList<DateOnly> Workdays)
+{
+    public bool IsWorkingDay(DateOnly day)
+    {
+        if (Workdays.Contains(day))
+        {
+            return true;
+        }
+
+        return day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !Off.Contains(day);
+    }
+}
+
+/// <summary>Who owns a WeCom chat: a community group (whose office may share it) and/or a department group.</summary>
+public sealed record ChatOwner(CommunityInfo? Community, Department? Department)
+{
+    public bool IsCommunityGroup => Community is not null;
+}

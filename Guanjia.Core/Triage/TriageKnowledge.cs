@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Guanjia.Core.Community;
+using YamlDotNet.RepresentationModel;
+
+namespace Guanjia.Core.Triage;
+
+/// <summary>A labelled report: training examples (examples.jsonl) and evaluation sets share this shape.</summary>
+public sealed record LabelledReport
+{
+    [JsonPropertyName("text")]
+    public required string Text { get; init; }
+
+    [JsonPropertyName("category")]
+    public required string Category { get; init; }
+
+    [JsonPropertyName("urgent")]
+    public bool Urgent { get; init; }
+
+    /// <summary>The reporter's userid; place resolution is only checked where it is given.</summary>
+    [JsonPropertyName("from")]
+    public string? From { get; init; }
+
+    [JsonPropertyName("compound")]
+    public string? Compound { get; init; }
+
+    [JsonPropertyName("department")]
+    public string? Department { get; init; }
+
+    [JsonPropertyName("community")]
+    public string? Community { get; init; }
+
+    /// <summary>Reads one JSON object per line; blank lines and lines starting with // are skipped.</summary>
+    public static IReadOnlyList<LabelledReport> ReadJsonLines(string path)
+    {
+        var list = new List<LabelledReport>();
+        var lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith("//", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                list.Add(JsonSerializer.Deserialize<LabelledReport>(trimmed)
+                    ?? throw new InvalidDataException($"{path}:{lineNo}: empty line object"));
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}:{lineNo}: {e.Message}", e);
+            }
+        }
+
+        return list;
+    }
+}
+
+/// <summary>Urgency rules: cues, negations that cancel a cue just before it, and contexts that cancel all cues.</summary>
+public sealed record UrgentRules(IReadOnlyList<string> Cues, IReadOnlyList<string> Negations, IReadOnlyList<string> NonUrgentContexts);
+
+/// <summary>
+/// The triage knowledge shipped in <c>config/triage/</c>: weighted phrases per category
+/// (<c>phrases.yaml</c>), urgency rules (<c>urgent.yaml</c>) and labelled examples (<c>examples.jsonl</c>).
+/// </summary>
+public sealed record TriageKnowledge(
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Phrases,
+    UrgentRules Urgent,
+    IReadOnlyList<LabelledReport> Examples)
+{
+    public const string PhrasesFile = "phrases.yaml";
+    public const string UrgentFile = "urgent.yaml";
+    public const string ExamplesFile = "examples.jsonl";
+
+    public static TriageKnowledge Load(string directory)
+    {
+        var phrases = LoadPhrases(Path.Combine(directory, PhrasesFile));
+        var urgent = LoadUrgent(Path.Combine(directory, UrgentFile));
+        var examples = LabelledReport.ReadJsonLines(Path.Combine(directory, ExamplesFile));
+        return new TriageKnowledge(phrases, urgent, examples);
+    }
+
+    /// <summary>Checks that every phrase and example names a category of the config.</summary>
+    public void Validate(CommunityConfig config)
+    {
+        foreach (var code in Phrases.Keys.Where(c => config.FindCategory(c) is null))
+        {
+            throw new InvalidDataException($"{PhrasesFile}: unknown category '{code}'");
+        }
+
+        foreach (var e in Examples.Where(e => config.FindCategory(e.Category) is null))
+        {
+            throw new InvalidDataException($"{ExamplesFile}: unknown category '{e.Category}' in \"{e.Text}\"");
+        }
+    }
+
+    private static Dictionary<string, IReadOnlyDictionary<string, double>> LoadPhrases(string path)
+    {
+        var root = LoadYaml(path);
+        var result = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var (key, value) in root.Children)
+        {
+            var code = ((YamlScalarNode)key).Value!;
+            if (value is not YamlMappingNode map)
+            {
+                throw new InvalidDataException($"{path}: '{code}' must map phrases to weights (line {value.Start.Line})");
+            }
+
+            var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (p, w) in map.Children)
+            {
+                var phrase = TextNormalizer.Normalize(((YamlScalarNode)p).Value!);
+                if (!double.TryParse(((YamlScalarNode)w).Value, System.Globalization.CultureInfo.InvariantCulture, out var weight))
+                {
+                    throw new InvalidDataException($"{path}: {code}.{phrase} weight is not a number (line {w.Start.Line})");
+                }
+
+                weights[phrase] = weight;
+            }
+
+            result[code] = weights;
+        }
+
+        return result;
+    }
+
+    private static UrgentRules LoadUrgent(string path)
+    {
+        var root = LoadYaml(path);
+        List<string> List(string key) =>
+            root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlSequenceNode seq
+                ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
+                : throw new InvalidDataException($"{path}: '{key}' must be a list");
+        return new UrgentRules(List("cues"), List("negations"), List("nonUrgentContexts"));
+    }
+
+    private static YamlMappingNode LoadYaml(string path)
+    {
+        var stream = new YamlStream();
+        using var reader = File.OpenText(path);
+        stream.Load(reader);
+        return stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new InvalidDataException($"{path}: expected a mapping at the top level");
+    }
+}
