@@ -1,6 +1,10 @@
 using Guanjia.Bot.Api;
 using Guanjia.Bot.Hosting;
+using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Intake;
+using Guanjia.Bot.Outbox;
+using Guanjia.Core.Intake;
+using Guanjia.WeCom.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,7 +13,11 @@ builder.AddGuanjiaConfiguration()
     .AddGuanjiaStorage()
     .AddGuanjiaCore()
     .AddApiAuthentication();
+builder.Services.AddWeComApi(builder.Configuration);
+builder.Services.AddSingleton<CallbackCryptos>();
+builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
+builder.Services.AddHostedService<OutboxSender>();
 builder.Services.AddHealthChecks().AddDbContextCheck<Guanjia.Core.Storage.GuanjiaDbContext>();
 
 var app = builder.Build();
@@ -22,6 +30,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
+app.MapWeComCallbacks();
 app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi();
 
 await app.RunAsync();

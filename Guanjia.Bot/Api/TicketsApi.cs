@@ -16,7 +16,7 @@ internal static class TicketsApi
 
     private static async Task<Results<Ok<List<TicketDto>>, ProblemHttpResult>> ListAsync(
         GuanjiaDbContext db,
-        StreetTime street,
+        StreetCalendar street,
         string? status,
         string? community,
         string? department,
@@ -65,7 +65,7 @@ internal static class TicketsApi
     }
 
     private static async Task<Results<Ok<TicketDto>, ProblemHttpResult>> GetAsync(
-        int number, GuanjiaDbContext db, StreetTime street, CancellationToken cancellationToken)
+        int number, GuanjiaDbContext db, StreetCalendar street, CancellationToken cancellationToken)
     {
         var ticket = await db.Tickets.AsNoTracking()
             .Include(t => t.Photos).Include(t => t.Events).AsSplitQuery()

@@ -51,7 +51,6 @@ internal static class HostingExtensions
             return CommunityConfigLoader.Load(Path.GetFullPath(file, builder.Environment.ContentRootPath));
         });
         services.AddSingleton(sp => StreetCalendar.For(sp.GetRequiredService<CommunityConfig>()));
-        services.AddSingleton(sp => new StreetTime(sp.GetRequiredService<StreetCalendar>().Zone));
         services.AddSingleton(sp => new TicketTexts(sp.GetRequiredService<CommunityConfig>(), sp.GetRequiredService<StreetCalendar>().Zone));
         services.AddSingleton(sp => TicketTriage.Create(
             sp.GetRequiredService<CommunityConfig>(),

@@ -309,7 +309,7 @@ public sealed partial class IntakeProcessor(
 
         if (duplicate is { } d)
         {
-            outbox.ToCommunity($"{tk}:duplicate", community, texts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
+            outbox.ToCommunity($"{tk}:duplicate", community, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
         }
     }
 

@@ -60,6 +60,6 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
     public string AskRecategorise(Ticket ticket) =>
         $"工单 #{ticket.Number} 未能自动判断分类，已暂交{DepartmentName(ticket.Department)}。请书记核实后回复“改类 {ticket.Number} 分类”（如“改类 {ticket.Number} 垃圾清运”）。";
 
-    public string PossibleDuplicate(Ticket ticket, int earlier, bool byPhoto) =>
+    public static string PossibleDuplicate(Ticket ticket, int earlier, bool byPhoto) =>
         $"工单 #{ticket.Number} 可能与 #{earlier} 重复（{(byPhoto ? "照片相似" : "同一小区同类问题，24小时内")}）。请核实，如确属重复请回复“合并 {ticket.Number} {earlier}”。";
 }
