@@ -8,7 +8,7 @@ using Guanjia.WeCom.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddGuanjiaConfiguration()
+builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaOptions()
     .AddGuanjiaStorage()
     .AddGuanjiaCore()

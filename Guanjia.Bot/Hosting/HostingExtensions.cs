@@ -13,21 +13,16 @@ namespace Guanjia.Bot.Hosting;
 
 internal static class HostingExtensions
 {
-    /// <summary>Reads config/appsettings.json from the repository (or published) folder.</summary>
-    public static WebApplicationBuilder AddGuanjiaConfiguration(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Reads config/appsettings.json from the content root, then environment variables and the
+    /// command line again so they still override it.
+    /// </summary>
+    public static WebApplicationBuilder AddGuanjiaConfiguration(this WebApplicationBuilder builder, string[] args)
     {
-        var file = Path.Combine(builder.Environment.ContentRootPath, "config", "appsettings.json");
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
-        {
-            Path = file,
-            Optional = true,
-            ReloadOnChange = false,
-        });
-        foreach (var source in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>())
-        {
-            source.ResolveFileProvider();
-        }
-
+        builder.Configuration
+            .AddJsonFile(Path.Combine(builder.Environment.ContentRootPath, "config", "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
         return builder;
     }
 
