@@ -90,4 +90,38 @@ public class ReplyBuilderTests
         Assert.Equal(1641002400, root.GetProperty("timestamp").GetInt64());
         Assert.Contains("\"ENC+/=\"", json, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BotText_WithEmoji_WritesRawUtf8WithoutSurrogateEscapes()
+    {
+        var json = BotReplies.Text("已派单 😀👍");
+
+        Assert.DoesNotContain("\\u", json, StringComparison.Ordinal);
+        Assert.Contains("😀👍", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("quote \" backslash \\ slash /")]
+    [InlineData("lines\r\n\ttab\bback\fform")]
+    [InlineData("ctrl \u0001\u001f end")]
+    [InlineData("<script>&'</script> \u2028\u2029")]
+    [InlineData("")]
+    public void BotStream_WithCharactersJsonMustEscape_RoundTripsExactly(string content)
+    {
+        var json = BotReplies.Stream("id\"1", finish: false, content);
+
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal(content, doc.RootElement.GetProperty("stream").GetProperty("content").GetString());
+        Assert.Equal("id\"1", doc.RootElement.GetProperty("stream").GetProperty("id").GetString());
+        Assert.False(doc.RootElement.GetProperty("stream").GetProperty("finish").GetBoolean());
+    }
+
+    [Fact]
+    public void BotText_WithLoneSurrogate_ReplacesItSoTheJsonStaysValidUtf8()
+    {
+        var json = BotReplies.Text("a\uD83Db");
+
+        using var doc = JsonDocument.Parse(System.Text.Encoding.UTF8.GetBytes(json));
+        Assert.Equal("a\uFFFDb", doc.RootElement.GetProperty("text").GetProperty("content").GetString());
+    }
 }
