@@ -32,4 +32,20 @@ public class BotMentionTests
     {
         Assert.Equal("请 @王网格员 看一下", BotMention.StripLeading("@小巷管家 请 @王网格员 看一下"));
     }
+
+    [Theory]
+    [InlineData("@小巷管家74号院漏水", "74号院漏水")]
+    [InlineData("@小巷管家 @王网格员 74号院漏水", "74号院漏水")]
+    [InlineData("@王网格员 74号院漏水", "74号院漏水")]
+    public void StripLeading_WithKnownBotName_StripsItEvenWithoutSpace(string input, string expected)
+    {
+        Assert.Equal(expected, BotMention.StripLeading(input, "小巷管家"));
+    }
+
+    [Fact]
+    public void StripLeading_WithoutBotNameAndNoSpace_DropsTheWholeToken()
+    {
+        // Documented limitation: without the bot's name the end of the mention is unknowable.
+        Assert.Equal("", BotMention.StripLeading("@小巷管家74号院漏水"));
+    }
 }
