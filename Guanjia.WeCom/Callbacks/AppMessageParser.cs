@@ -42,7 +42,7 @@ public static class AppMessageParser
                 reader.Required("MediaId"), reader.Required("ThumbMediaId"), reader.Required("MsgId")),
             "location" => new AppLocationMessage(toUser, fromUser, createTime, agentId,
                 reader.RequiredDouble("Location_X"), reader.RequiredDouble("Location_Y"),
-                (int)reader.RequiredInt64("Scale"), reader.Optional("Label") ?? "", reader.Optional("Poiname"),
+                reader.RequiredInt32("Scale"), reader.Optional("Label") ?? "", reader.Optional("Poiname"),
                 reader.Required("MsgId")),
             "link" => new AppLinkMessage(toUser, fromUser, createTime, agentId,
                 reader.Optional("Title") ?? "", reader.Optional("Description") ?? "",
@@ -128,6 +128,18 @@ public static class AppMessageParser
             }
 
             return value;
+        }
+
+        public int RequiredInt32(string name)
+        {
+            var value = RequiredInt64(name);
+            if (value is < int.MinValue or > int.MaxValue)
+            {
+                Fail(CallbackParseError.InvalidField);
+                return 0;
+            }
+
+            return (int)value;
         }
 
         public double RequiredDouble(string name)

@@ -1,8 +1,5 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Xml;
 
 namespace Guanjia.WeCom.Callbacks;
@@ -11,27 +8,27 @@ namespace Guanjia.WeCom.Callbacks;
 public static class BotReplies
 {
     /// <summary>Welcome reply to enter_chat: {"msgtype":"text","text":{"content":…}}.</summary>
-    public static string Text(string content) => ReplyJson.Write(writer =>
+    public static string Text(string content)
     {
-        writer.WriteString("msgtype", "text");
-        writer.WriteStartObject("text");
-        writer.WriteString("content", content);
-        writer.WriteEndObject();
-    });
+        var json = new StringBuilder(48 + content.Length);
+        json.Append("""{"msgtype":"text","text":{"content":""");
+        ReplyJson.AppendString(json, content);
+        return json.Append("}}").ToString();
+    }
 
     /// <summary>
     /// Stream frame {"msgtype":"stream","stream":{"id","finish","content"}}. Content is cumulative
     /// (the full text so far, not a delta) and WeCom accepts at most 20480 UTF-8 bytes of it.
     /// </summary>
-    public static string Stream(string streamId, bool finish, string content) => ReplyJson.Write(writer =>
+    public static string Stream(string streamId, bool finish, string content)
     {
-        writer.WriteString("msgtype", "stream");
-        writer.WriteStartObject("stream");
-        writer.WriteString("id", streamId);
-        writer.WriteBoolean("finish", finish);
-        writer.WriteString("content", content);
-        writer.WriteEndObject();
-    });
+        var json = new StringBuilder(72 + streamId.Length + content.Length);
+        json.Append("""{"msgtype":"stream","stream":{"id":""");
+        ReplyJson.AppendString(json, streamId);
+        json.Append(finish ? ""","finish":true,"content":""" : ""","finish":false,"content":""");
+        ReplyJson.AppendString(json, content);
+        return json.Append("}}").ToString();
+    }
 }
 
 /// <summary>Plaintext passive replies for a self-built app (wecom.md §2.6), before encryption.</summary>
@@ -77,31 +74,59 @@ public static class EncryptedReplyEnvelope
     }
 
     /// <summary>Bot reply: {"encrypt","msgsignature","timestamp" (seconds, a number),"nonce"}.</summary>
-    public static string Json(string encrypted, string signature, long timestamp, string nonce) => ReplyJson.Write(writer =>
+    public static string Json(string encrypted, string signature, long timestamp, string nonce)
     {
-        writer.WriteString("encrypt", encrypted);
-        writer.WriteString("msgsignature", signature);
-        writer.WriteNumber("timestamp", timestamp);
-        writer.WriteString("nonce", nonce);
-    });
+        var json = new StringBuilder(96 + encrypted.Length);
+        json.Append("""{"encrypt":""");
+        ReplyJson.AppendString(json, encrypted);
+        json.Append(""","msgsignature":""");
+        ReplyJson.AppendString(json, signature);
+        json.Append(""","timestamp":""").Append(timestamp.ToString(CultureInfo.InvariantCulture));
+        json.Append(""","nonce":""");
+        ReplyJson.AppendString(json, nonce);
+        return json.Append('}').ToString();
+    }
 }
 
+// WeCom rejects \uXXXX escapes (errcode 40033). JavaScriptEncoder.UnsafeRelaxedJsonEscaping still
+// escapes every character outside the BMP (emoji become \uD83D\uDE00), so replies are written by hand:
+// only what JSON itself requires is escaped, everything else stays raw UTF-8.
 internal static class ReplyJson
 {
-    // WeCom rejects \uXXXX escapes (errcode 40033): write Chinese as raw UTF-8.
-    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static string Write(Action<Utf8JsonWriter> body)
+    public static void AppendString(StringBuilder json, string value)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        json.Append('"');
+        for (var i = 0; i < value.Length; i++)
         {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
+            var c = value[i];
+            switch (c)
+            {
+                case '"': json.Append("\\\""); break;
+                case '\\': json.Append("\\\\"); break;
+                case '\n': json.Append("\\n"); break;
+                case '\r': json.Append("\\r"); break;
+                case '\t': json.Append("\\t"); break;
+                case '\b': json.Append("\\b"); break;
+                case '\f': json.Append("\\f"); break;
+                case < ' ':
+                    json.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+                    {
+                        json.Append(c).Append(value[++i]);
+                    }
+                    else
+                    {
+                        // A lone surrogate cannot be encoded as UTF-8.
+                        json.Append(char.IsSurrogate(c) ? '\uFFFD' : c);
+                    }
+
+                    break;
+            }
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        json.Append('"');
     }
 }
 

@@ -279,6 +279,15 @@ public class AppMessageParserTests
         Assert.Equal(CallbackParseError.InvalidField, error);
     }
 
+    [Fact]
+    public void TryParse_LocationWithScaleBeyondInt32_ReturnsInvalidField()
+    {
+        var xml = Head + "<MsgType>location</MsgType><Location_X>1</Location_X><Location_Y>2</Location_Y><Scale>4294967311</Scale><Label>x</Label><MsgId>7</MsgId>" + Tail;
+
+        Assert.False(AppMessageParser.TryParse(xml, out _, out var error));
+        Assert.Equal(CallbackParseError.InvalidField, error);
+    }
+
     [Theory]
     [InlineData("<xml><ToUserName>c</ToUserName>")]
     [InlineData("<xml><Content>a < b</Content></xml>")]
