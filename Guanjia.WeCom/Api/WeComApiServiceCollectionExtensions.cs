@@ -2,8 +2,8 @@ using Guanjia.WeCom.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Polly;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Guanjia.WeCom.Api;
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -17,9 +18,84 @@ internal static class WeComJson
 
     public static ByteArrayContent Content(object body)
     {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, Options));
+        var content = new ByteArrayContent(SerializeToUtf8Bytes(body));
         content.Headers.ContentType = JsonContentType;
         return content;
+    }
+
+    /// <summary>JSON with every non-control character as raw UTF-8.</summary>
+    public static byte[] SerializeToUtf8Bytes(object body)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, Options);
+        return json.AsSpan().IndexOf("\\u"u8) < 0 ? json : UnescapeNonControl(json);
+    }
+
+    // Even the relaxed encoder escapes characters outside the BMP (emoji, which residents use a lot)
+    // and some unassigned code points as \uXXXX, and WeCom answers those with 40033. Undo those escapes;
+    // control characters stay escaped because JSON requires it.
+    private static byte[] UnescapeNonControl(ReadOnlySpan<byte> json)
+    {
+        var output = new List<byte>(json.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        var i = 0;
+        while (i < json.Length)
+        {
+            if (json[i] != (byte)'\\' || i + 1 >= json.Length)
+            {
+                output.Add(json[i++]);
+                continue;
+            }
+
+            if (json[i + 1] != (byte)'u' || !TryReadHex(json, i + 2, out var unit))
+            {
+                output.Add(json[i]);
+                output.Add(json[i + 1]);
+                i += 2;
+                continue;
+            }
+
+            var consumed = 6;
+            int? scalar = unit;
+            if (char.IsHighSurrogate((char)unit))
+            {
+                scalar = i + 11 < json.Length && json[i + 6] == (byte)'\\' && json[i + 7] == (byte)'u'
+                    && TryReadHex(json, i + 8, out var low) && char.IsLowSurrogate((char)low)
+                    ? char.ConvertToUtf32((char)unit, (char)low)
+                    : null;
+                consumed = scalar is null ? 6 : 12;
+            }
+            else if (char.IsLowSurrogate((char)unit))
+            {
+                scalar = null;
+            }
+
+            if (scalar is not { } value || value < 0x20)
+            {
+                for (var k = 0; k < consumed; k++)
+                {
+                    output.Add(json[i + k]);
+                }
+            }
+            else
+            {
+                var written = new Rune(value).EncodeToUtf8(utf8);
+                for (var k = 0; k < written; k++)
+                {
+                    output.Add(utf8[k]);
+                }
+            }
+
+            i += consumed;
+        }
+
+        return [.. output];
+    }
+
+    private static bool TryReadHex(ReadOnlySpan<byte> json, int start, out int value)
+    {
+        value = 0;
+        return start + 4 <= json.Length
+            && int.TryParse(json.Slice(start, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     public static bool IsJson(HttpContentHeaders headers) =>
