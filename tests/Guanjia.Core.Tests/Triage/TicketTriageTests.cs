@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Guanjia.Core.Community;
 using Guanjia.Core.Triage;
+using Xunit.Abstractions;
 
 namespace Guanjia.Core.Tests.Triage;
 
-public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<TriageFixture>
+public sealed class TicketTriageTests(TriageFixture fixture, ITestOutputHelper output) : IClassFixture<TriageFixture>
 {
     public static TheoryData<string> UrgentCues() => [.. TriageKnowledge.Load(RepoPaths.TriageKnowledge).Urgent.Cues];
 
@@ -166,7 +167,9 @@ public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<Tri
             fixture.Triage.Triage("钱局街18号院楼道里有人给电动车充电，插线板从屋里拉出来的", person, community);
         }
 
-        // A generous bound for a shared build machine; measured ~0.02 ms per report.
+        output.WriteLine($"1000 reports: {watch.Elapsed.TotalMilliseconds:F0} ms");
+
+        // A generous bound for a shared build machine.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"1000 reports took {watch.Elapsed}");
     }
 }
