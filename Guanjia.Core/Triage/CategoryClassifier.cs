@@ -23,6 +23,7 @@ internal sealed class CategoryClassifier
     private readonly NaiveBayes _naiveBayes;
     private readonly UrgencyDetector _negation;
     private readonly HashSet<string> _negatable;
+    private readonly Dictionary<char, (string Phrase, int Category, double Weight)[]> _byFirstChar;
 
     public CategoryClassifier(
         IReadOnlyList<string> codes,
@@ -44,7 +45,9 @@ internal sealed class CategoryClassifier
             }
         }
 
-        _phrases.Sort((a, b) => b.Phrase.Length.CompareTo(a.Phrase.Length));
+        _byFirstChar = _phrases.Where(p => p.Phrase.Length > 0)
+            .GroupBy(p => p.Phrase[0])
+            .ToDictionary(g => g.Key, g => g.ToArray());
         _naiveBayes = new NaiveBayes(_codes, examples);
     }
 
@@ -85,30 +88,37 @@ internal sealed class CategoryClassifier
 
         // Longest phrases first; a phrase inside a longer match (通道 in 消防通道) does not count again.
         // Only urgent cues are negated (没有冒烟); 没人清运垃圾 still speaks of garbage.
-        foreach (var (phrase, k, weight) in _phrases)
+        var hits = new List<(int At, string Phrase, int Category, double Weight)>();
+        for (var at = 0; at < text.Length; at++)
         {
-            var from = 0;
-            while (from <= text.Length - phrase.Length)
+            if (!_byFirstChar.TryGetValue(text[at], out var candidates))
             {
-                var at = text.IndexOf(phrase, from, StringComparison.Ordinal);
-                if (at < 0)
-                {
-                    break;
-                }
+                continue;
+            }
 
-                from = at + 1;
-                if (IsCovered(coveredBy, at, phrase.Length)
-                    || (_negatable.Contains(phrase) && _negation.IsNegated(text, at)))
+            foreach (var (phrase, k, weight) in candidates)
+            {
+                if (string.CompareOrdinal(text, at, phrase, 0, phrase.Length) == 0 && at + phrase.Length <= text.Length)
                 {
-                    continue;
+                    hits.Add((at, phrase, k, weight));
                 }
+            }
+        }
 
-                scores[k] += weight;
-                anyPhrase = true;
-                for (var i = at; i < at + phrase.Length; i++)
-                {
-                    coveredBy[i] = Math.Max(coveredBy[i], phrase.Length);
-                }
+        hits.Sort((a, b) => a.Phrase.Length != b.Phrase.Length ? b.Phrase.Length.CompareTo(a.Phrase.Length) : a.At.CompareTo(b.At));
+        foreach (var (at, phrase, k, weight) in hits)
+        {
+            if (IsCovered(coveredBy, at, phrase.Length)
+                || (_negatable.Contains(phrase) && _negation.IsNegated(text, at)))
+            {
+                continue;
+            }
+
+            scores[k] += weight;
+            anyPhrase = true;
+            for (var i = at; i < at + phrase.Length; i++)
+            {
+                coveredBy[i] = Math.Max(coveredBy[i], phrase.Length);
             }
         }
 

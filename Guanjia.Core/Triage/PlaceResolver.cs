@@ -13,8 +13,11 @@ public sealed record PlaceMatch(Compound Compound, int Start, int Length);
 /// </summary>
 public sealed partial class PlaceResolver
 {
-    // After a form ending in 号 ("12号", "南路74号"), these mean a building, unit, room or shop, not a compound.
-    private const string NotCompoundAfterNumber = "楼栋单元幢房室门铺床线车位层";
+    // After a bare "12号" these mean a building, unit, room or shop, not a compound ("3号楼", "5号铺")…
+    private const string NotCompoundAfterNumber = "栋单幢房室铺床线车位层";
+
+    // …but 楼 and 门 followed by these are the compound's corridor or gate ("126号楼道", "74号门口").
+    private const string CompoundPlaceAfterLouOrMen = "道下上顶梯里口前外";
 
     private readonly List<(string Form, Compound Compound, bool Bare)> _forms = [];
     private readonly CommunityConfig _config;
@@ -32,7 +35,7 @@ public sealed partial class PlaceResolver
 
             foreach (var form in forms)
             {
-                _forms.Add((form, compound, form.EndsWith('号')));
+                _forms.Add((form, compound, char.IsAsciiDigit(form[0]) && form.EndsWith('号')));
             }
         }
 
@@ -95,7 +98,7 @@ public sealed partial class PlaceResolver
                 }
 
                 var end = at + form.Length;
-                if (bare && end < normalized.Length && NotCompoundAfterNumber.Contains(normalized[end], StringComparison.Ordinal))
+                if (bare && IsBuildingNumber(normalized, end))
                 {
                     continue;
                 }
@@ -105,6 +108,23 @@ public sealed partial class PlaceResolver
         }
 
         return matches;
+    }
+
+    private static bool IsBuildingNumber(string text, int end)
+    {
+        if (end >= text.Length)
+        {
+            return false;
+        }
+
+        var next = text[end];
+        if (NotCompoundAfterNumber.Contains(next, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return next is '楼' or '门'
+            && (end + 1 >= text.Length || !CompoundPlaceAfterLouOrMen.Contains(text[end + 1], StringComparison.Ordinal));
     }
 
     private static void AddForms(string name, HashSet<string> forms)

@@ -141,7 +141,15 @@ public sealed record TriageKnowledge(
     {
         var stream = new YamlStream();
         using var reader = File.OpenText(path);
-        stream.Load(reader);
+        try
+        {
+            stream.Load(reader);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message} (line {e.Start.Line})", e);
+        }
+
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new InvalidDataException($"{path}: expected a mapping at the top level");
     }

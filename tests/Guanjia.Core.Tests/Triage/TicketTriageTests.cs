@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Guanjia.Core.Community;
+using Guanjia.Core.Triage;
+using Xunit.Abstractions;
+
+namespace Guanjia.Core.Tests.Triage;
+
+public sealed class TicketTriageTests(TriageFixture fixture, ITestOutputHelper output) : IClassFixture<TriageFixture>
+{
+    public static TheoryData<string> UrgentCues() => [.. TriageKnowledge.Load(RepoPaths.TriageKnowledge).Urgent.Cues];
+
+    [Theory]
+    [MemberData(nameof(UrgentCues))]
+    public void Triage_EveryUrgentCue_IsUrgent(string cue)
+    {
+        var result = fixture.Run($"请处理：{cue}", "wanggang");
+
+        Assert.True(result.Urgent);
+        Assert.Equal(cue, result.UrgentCue);
+    }
+
+    [Theory]
+    [InlineData("配电箱有点发烫，还没有冒烟", "wiring")]
+    [InlineData("楼道里堆满纸箱，万一着火人都跑不出去", "fire")]
+    [InlineData("检查了一遍，未见明火，灭火器还是过期了", "fire")]
+    [InlineData("电线老化了，容易漏电，请物业来换", "wiring")]
+    [InlineData("钱局街18号院邻居吵架，好在没人受伤", "dispute")]
+    public void Triage_NegatedCue_IsNotUrgent(string text, string category)
+    {
+        var result = fixture.Run(text, "hejun");
+
+        Assert.Equal(category, result.CategoryCode);
+        Assert.False(result.Urgent);
+        Assert.Null(result.UrgentCue);
+    }
+
+    [Fact]
+    public void Triage_DrillContext_IsNotUrgent()
+    {
+        var result = fixture.Run("今天社区组织消防演练，现场点了明火教大家用灭火器", "hejun");
+
+        Assert.False(result.Urgent);
+        Assert.NotEqual("fire-alarm", result.CategoryCode);
+    }
+
+    [Fact]
+    public void Triage_CueAfterUnrelatedNegation_StaysUrgent()
+    {
+        var result = fixture.Run("没多久楼上就冒烟了", "lihua");
+
+        Assert.True(result.Urgent);
+        Assert.Equal("冒烟", result.UrgentCue);
+    }
+
+    [Fact]
+    public void Triage_AlwaysUrgentCategoryWithoutCue_IsUrgentWithUrgentSla()
+    {
+        var result = fixture.Run("建设路52号院有户人家的燃气表需要检修，阀门拧不动", "xiaoqin");
+
+        Assert.Equal("gas", result.CategoryCode);
+        Assert.Null(result.UrgentCue);
+        Assert.True(result.Urgent);
+        Assert.Equal(new TimeLimit(30, TimeLimitUnit.Minutes), result.TimeLimit);
+        Assert.Equal("gas", result.DepartmentId);
+    }
+
+    [Fact]
+    public void Triage_UrgentFireHazard_UsesUrgentSla()
+    {
+        var urgent = fixture.Run("74号院楼道堆的纸箱冒烟了", "lihua");
+        var calm = fixture.Run("74号院楼道的灭火器过期很久了", "lihua");
+
+        Assert.True(urgent.Urgent);
+        Assert.Equal("fire", calm.CategoryCode);
+        Assert.False(calm.Urgent);
+        Assert.Equal(new TimeLimit(24, TimeLimitUnit.Hours), calm.TimeLimit);
+        Assert.Equal("chuncheng", calm.DepartmentId);
+    }
+
+    [Fact]
+    public void Triage_CompoundWithoutProperty_RoutesPropertyCategoryToCommunityOffice()
+    {
+        var result = fixture.Run("圆通街12号院楼道里又脏又乱，好久没人打扫", "zhoumin");
+
+        Assert.Equal("hygiene", result.CategoryCode);
+        Assert.Equal("ytj-12", result.CompoundId);
+        Assert.Equal("wuhuashan-office", result.DepartmentId);
+    }
+
+    [Fact]
+    public void Triage_CommunityCategory_RoutesToCommunityOffice()
+    {
+        var result = fixture.Run("建设路52号院两家邻居因为停车吵起来了，请社区调解", "xiaoqin");
+
+        Assert.Equal("dispute", result.CategoryCode);
+        Assert.Equal("jsl-52", result.CompoundId);
+        Assert.Equal("wenhuaxiang-office", result.DepartmentId);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("嗯嗯")]
+    [InlineData("？？？")]
+    public void Triage_NothingToGoOn_IsOtherWithLowConfidence(string text)
+    {
+        var result = fixture.Run(text, "zhoumin");
+
+        Assert.Equal("other", result.CategoryCode);
+        Assert.True(result.LowConfidence);
+        Assert.False(result.Urgent);
+        Assert.Equal("wuhuashan-office", result.DepartmentId);
+        Assert.Equal(new TimeLimit(72, TimeLimitUnit.Hours), result.TimeLimit);
+    }
+
+    [Fact]
+    public void Triage_ClearReport_HasHighConfidence()
+    {
+        var result = fixture.Run("门口的垃圾桶满了，垃圾溢出来一地", "zhoumin");
+
+        Assert.Equal("garbage", result.CategoryCode);
+        Assert.False(result.LowConfidence);
+        Assert.True(result.Confidence > 0.8, $"confidence {result.Confidence}");
+        Assert.Equal("sanitation", result.DepartmentId);
+    }
+
+    [Fact]
+    public void Triage_FullWidthText_IsNormalised()
+    {
+        var result = fixture.Run("７４号院门口ＬＥＤ路灯坏了", "zhoumin");
+
+        Assert.Equal("hsnl-74", result.CompoundId);
+        Assert.Equal("public-works", result.CategoryCode);
+    }
+
+    [Fact]
+    public void Triage_PlaceNames_DoNotSwayTheCategory()
+    {
+        // 五华山 contains 山 and 华; the street names must not pull the category either way.
+        var named = fixture.Run("五华山小区楼道里的感应灯坏了", "wanggang");
+        var bare = fixture.Run("楼道里的感应灯坏了", "wanggang");
+
+        Assert.Equal(bare.CategoryCode, named.CategoryCode);
+        Assert.Equal(bare.Confidence, named.Confidence, 6);
+    }
+
+    [Fact]
+    public void Triage_SameInputTwice_IsDeterministic()
+    {
+        var other = new TicketTriage(fixture.Config, TriageKnowledge.Load(RepoPaths.TriageKnowledge));
+        var person = fixture.Config.FindPerson("hejun")!;
+        var community = fixture.Config.FindCommunity("cuihu")!;
+        const string text = "青云街45号院门口有人摆摊卖烧烤，油烟很大";
+
+        Assert.Equal(fixture.Triage.Triage(text, person, community), other.Triage(text, person, community));
+    }
+
+    [Fact]
+    public void Triage_ThousandReports_TakeWellUnderAMillisecondEach()
+    {
+        var person = fixture.Config.FindPerson("hejun")!;
+        var community = fixture.Config.FindCommunity("cuihu")!;
+        fixture.Triage.Triage("热身", person, community);
+
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 1000; i++)
+        {
+            fixture.Triage.Triage("钱局街18号院楼道里有人给电动车充电，插线板从屋里拉出来的", person, community);
+        }
+
+        output.WriteLine($"1000 reports: {watch.Elapsed.TotalMilliseconds:F0} ms");
+
+        // A generous bound for a shared build machine.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"1000 reports took {watch.Elapsed}");
+    }
+}
