@@ -10,6 +10,7 @@ using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp.Processing.Processors.Transforms;
 
 namespace Guanjia.Core.Photos;
 
@@ -20,6 +21,10 @@ namespace Guanjia.Core.Photos;
 /// </summary>
 public sealed class PhotoProcessor : IDisposable
 {
+    // Bilinear with its support widened to the scale factor: antialiased like bicubic for
+    // downscaling, at roughly 70 % of its cost on a 12 MP photo (see docs/benchmarks.md).
+    private static readonly IResampler Downscaler = KnownResamplers.Triangle;
+
     private readonly PhotoOptions _options;
     private readonly PhotoStore _store;
     private readonly SemaphoreSlim _gate;
@@ -195,7 +200,7 @@ public sealed class PhotoProcessor : IDisposable
         {
             if (width != image.Width || height != image.Height)
             {
-                x.Resize(width, height);
+                x.Resize(width, height, Downscaler);
             }
 
             x.AutoOrient();
@@ -209,7 +214,7 @@ public sealed class PhotoProcessor : IDisposable
 
         cancellationToken.ThrowIfCancellationRequested();
         var (thumbWidth, thumbHeight) = Fit(image.Width, image.Height, _options.ThumbLongSide);
-        using var thumb = image.Clone(x => x.Resize(thumbWidth, thumbHeight));
+        using var thumb = image.Clone(x => x.Resize(thumbWidth, thumbHeight, Downscaler));
         var hash = PerceptualHash.Compute(thumb);
 
         return new Outcome(

@@ -1,7 +1,12 @@
 using System.Text;
 using Guanjia.Core.Photos;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.Metadata.Profiles.Iptc;
 using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
@@ -242,6 +247,45 @@ public sealed class PhotoProcessorTests : PhotoTestRoot
                 Assert.Fail($"Unexpected result {result}");
                 break;
         }
+    }
+
+    [Theory]
+    [InlineData("jpeg")]
+    [InlineData("png")]
+    [InlineData("webp")]
+    [InlineData("gif")]
+    [InlineData("bmp")]
+    public async Task Process_AcceptedFormat_StoredAsJpeg(string format)
+    {
+        using var photo = TestImages.Scene(seed: 21, 240, 160);
+        using var output = new MemoryStream();
+        IImageEncoder encoder = format switch
+        {
+            "jpeg" => new JpegEncoder(),
+            "png" => new PngEncoder(),
+            "webp" => new WebpEncoder(),
+            "gif" => new GifEncoder(),
+            _ => new BmpEncoder(),
+        };
+        photo.Save(output, encoder);
+
+        var stored = await ProcessStoredAsync(output.ToArray());
+
+        Assert.Equal((240, 160), (stored.Width, stored.Height));
+        Assert.IsType<JpegFormat>(Image.DetectFormat(ReadStored(stored.Id)));
+        Assert.IsType<JpegFormat>(Image.DetectFormat(ReadStored(stored.Id, thumb: true)));
+    }
+
+    [Fact]
+    public async Task Process_CancelledToken_ThrowsAndStoresNothing()
+    {
+        using var photo = TestImages.Noisy(100, 80);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => Processor.ProcessAsync(TestImages.Jpeg(photo), cancelled.Token));
+        Assert.False(Directory.Exists(Root));
     }
 
     [Fact]

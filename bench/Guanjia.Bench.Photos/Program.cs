@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Guanjia.Bench.Photos.PhotoPipelineBenchmarks).Assembly).Run(args);
