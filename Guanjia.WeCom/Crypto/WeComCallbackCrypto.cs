@@ -376,7 +376,19 @@ public sealed class WeComCallbackCrypto
         sorted[2] = nonce;
         sorted[3] = encrypted;
         // Culture-sensitive sorting breaks on mixed-case tokens and Base64; WeCom sorts by code unit.
-        sorted.Sort(StringComparer.Ordinal);
+        // Insertion sort by hand: Span.Sort(IComparer) allocates a delegate on every call.
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            var current = sorted[i];
+            var j = i - 1;
+            while (j >= 0 && StringComparer.Ordinal.Compare(sorted[j], current) > 0)
+            {
+                sorted[j + 1] = sorted[j];
+                j--;
+            }
+
+            sorted[j + 1] = current;
+        }
 
         var byteCount = 0;
         foreach (var part in sorted)

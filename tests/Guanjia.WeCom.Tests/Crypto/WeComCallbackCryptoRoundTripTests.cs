@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Guanjia.WeCom.Crypto;
 using static Guanjia.WeCom.Tests.Crypto.CryptoTestFrames;
+using static Guanjia.WeCom.Tests.Crypto.WeComVectors;
 
 namespace Guanjia.WeCom.Tests.Crypto;
 
@@ -53,6 +54,28 @@ public class WeComCallbackCryptoRoundTripTests
         Assert.Equal(0, raw.Length % 32);
         var expectedPad = 32 - ((20 + utf8Bytes + receiveId.Length) % 32);
         Assert.Equal(expectedPad, raw[^1]);
+    }
+
+    [Fact]
+    public void ComputeSignature_ForRandomMixedCaseInputs_IsSha1OfOrdinallySortedConcatenation()
+    {
+        var random = new Random(42);
+        const string Alphabet = "ABCXYZabcxyz0189+/=";
+        string Next(int max) => new([.. Enumerable.Range(0, 1 + random.Next(max)).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+
+        for (var i = 0; i < 300; i++)
+        {
+            var token = new string([.. Next(8).Where(char.IsAsciiLetterOrDigit)]) + "T";
+            var crypto = WeComCallbackCryptoVectorTests.CreateCrypto(token, KeyB, "");
+            string[] parts = [token, Next(6), Next(6), Next(40)];
+            var ordinal = parts.Order(StringComparer.Ordinal);
+#pragma warning disable CA5350 // SHA1 is what the WeCom signature uses.
+            var expected = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(ordinal))));
+#pragma warning restore CA5350
+
+            Assert.Equal(expected, crypto.ComputeSignature(parts[1], parts[2], parts[3]));
+            Assert.True(crypto.VerifySignature(expected, parts[1], parts[2], parts[3]));
+        }
     }
 
     [Fact]
