@@ -25,7 +25,7 @@ public static class AppCallbackParser
             return false;
         }
 
-        return TryReadEnvelope(Encoding.UTF8.GetString(body), out envelope, out error);
+        return TryReadEnvelope(Encoding.UTF8.GetString(CallbackLimits.SkipUtf8Bom(body)), out envelope, out error);
     }
 
     public static bool TryReadEnvelope(

@@ -15,6 +15,7 @@ public static class BotCallbackParser
         out CallbackParseError error)
     {
         envelope = null;
+        body = CallbackLimits.SkipUtf8Bom(body);
         if (!CheckSize(body.Length, body.IsEmpty, out error))
         {
             return false;

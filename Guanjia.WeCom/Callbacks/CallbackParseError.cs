@@ -23,4 +23,7 @@ public static class CallbackLimits
 {
     /// <summary>1 MiB. WeCom callbacks carry URLs and media ids, never file data.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+
+    internal static ReadOnlySpan<byte> SkipUtf8Bom(ReadOnlySpan<byte> body) =>
+        body.StartsWith("\uFEFF"u8) ? body[3..] : body;
 }

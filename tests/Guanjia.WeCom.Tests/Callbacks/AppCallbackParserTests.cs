@@ -33,6 +33,17 @@ public class AppCallbackParserTests
     }
 
     [Theory]
+    [InlineData("<xml><Encrypt>abc</Encrypt></xml>")]
+    [InlineData("""{"encrypt":"abc"}""")]
+    public void TryReadEnvelope_WithUtf8Bom_ReturnsEncrypt(string text)
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(text)];
+
+        Assert.True(AppCallbackParser.TryReadEnvelope(body, out var envelope, out var error), error.ToString());
+        Assert.Equal("abc", envelope.Encrypt);
+    }
+
+    [Theory]
     [InlineData("encrypt")]
     [InlineData("Encrypt")]
     [InlineData("ENCRYPT")]

@@ -48,6 +48,15 @@ public class BotCallbackParserTests
         Assert.Equal("xyz", envelope.Encrypt);
     }
 
+    [Fact]
+    public void TryReadEnvelope_WithUtf8Bom_ReturnsEncrypt()
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"encrypt":"abc"}""")];
+
+        Assert.True(BotCallbackParser.TryReadEnvelope(body, out var envelope, out _));
+        Assert.Equal("abc", envelope.Encrypt);
+    }
+
     [Theory]
     [InlineData("{}", CallbackParseError.MissingField)]
     [InlineData("""{"encrypt":""}""", CallbackParseError.MissingField)]
