@@ -138,7 +138,10 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
         }
     }
 
-    /// <summary>Maps the fake's endpoints (<c>/cgi-bin/**</c> and <c>/fake/download/{id}</c>).</summary>
+    /// <summary>
+    /// Maps the fake's endpoints (<c>cgi-bin/**</c> and <c>fake/download/{id}</c>); pass a route group to host it under a
+    /// prefix, and set <see cref="PublicBaseAddress"/> to the URL of that prefix.
+    /// </summary>
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/cgi-bin/{**action}", HandleAsync);
@@ -148,7 +151,8 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "";
+        // Keyed by the route value, not Request.Path, so the fake also works mapped under a prefix (MapGroup).
+        var path = "/cgi-bin/" + context.GetRouteValue("action");
         _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
         if (_failures.TryGetValue(path, out var queue) && queue.TryDequeue(out var failure))
         {
