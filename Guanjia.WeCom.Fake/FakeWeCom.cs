@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Guanjia.WeCom.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -37,6 +38,7 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
     private readonly List<RecordedMessage> _messages = [];
     private readonly Lock _messagesLock = new();
     private TaskCompletionSource _messageAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SlidingWindowRateLimiter _robotLimit = new(20, TimeSpan.FromMinutes(1), timeProvider ?? TimeProvider.System);
     private int _tokenCounter;
 
     public string CorpId { get; } = corpId;
@@ -47,6 +49,9 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
 
     /// <summary>Where the fake is reachable; used to build response_url and download URLs.</summary>
     public Uri PublicBaseAddress { get; set; } = new("http://127.0.0.1/");
+
+    /// <summary>Like WeCom, answer 45009 to the 21st webhook call per robot key within a minute (on by default).</summary>
+    public bool EnforceRobotRateLimit { get; set; } = true;
 
     public int GetTokenCalls => CallCount("/cgi-bin/gettoken");
 
@@ -138,7 +143,10 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
         }
     }
 
-    /// <summary>Maps the fake's endpoints (<c>/cgi-bin/**</c> and <c>/fake/download/{id}</c>).</summary>
+    /// <summary>
+    /// Maps the fake's endpoints (<c>cgi-bin/**</c> and <c>fake/download/{id}</c>); pass a route group to host it under a
+    /// prefix, and set <see cref="PublicBaseAddress"/> to the URL of that prefix.
+    /// </summary>
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.Map("/cgi-bin/{**action}", HandleAsync);
@@ -148,7 +156,8 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
 
     private async Task HandleAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? "";
+        // Keyed by the route value, not Request.Path, so the fake also works mapped under a prefix (MapGroup).
+        var path = "/cgi-bin/" + context.GetRouteValue("action");
         _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
         if (_failures.TryGetValue(path, out var queue) && queue.TryDequeue(out var failure))
         {
@@ -359,6 +368,12 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
         if (string.IsNullOrEmpty(key) || _removedRobots.ContainsKey(key))
         {
             await WriteAsync(context, 93000, "invalid webhook url");
+            return;
+        }
+
+        if (EnforceRobotRateLimit && !_robotLimit.TryAcquire(key).IsAcquired)
+        {
+            await WriteAsync(context, 45009, "api freq out of limit");
             return;
         }
 

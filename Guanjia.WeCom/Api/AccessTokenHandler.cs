@@ -13,7 +13,7 @@ internal sealed class AccessTokenHandler(WeComAccessTokenCache tokens, IOptionsM
     : DelegatingHandler
 {
     // Token errors are small JSON objects; never buffer a media download to look for one.
-    private const long MaxInspectedBody = 64 * 1024;
+    private const long MaxInspectedBody = 1024 * 1024;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

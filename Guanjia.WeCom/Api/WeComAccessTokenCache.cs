@@ -22,10 +22,6 @@ internal sealed class WeComAccessTokenCache(IHttpClientFactory httpClientFactory
 
     private readonly ConcurrentDictionary<string, Slot> _slots = new(StringComparer.Ordinal);
 
-    public int FetchCount => Volatile.Read(ref _fetchCount);
-
-    private int _fetchCount;
-
     public async Task<WeComResult<string>> GetTokenAsync(string corpId, string secret, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(corpId) || string.IsNullOrEmpty(secret))
@@ -72,7 +68,6 @@ internal sealed class WeComAccessTokenCache(IHttpClientFactory httpClientFactory
 
         async Task<WeComResult<CachedToken>> FetchAsync(string corp, string sec, CancellationToken ct)
         {
-            Interlocked.Increment(ref _fetchCount);
             var http = httpClientFactory.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(
                 HttpMethod.Get,

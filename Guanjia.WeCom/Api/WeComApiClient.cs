@@ -112,9 +112,15 @@ public sealed class WeComApiClient(HttpClient http, IOptionsMonitor<WeComOptions
 
     private Task<WeComResult<MessageSendResult>> SendMessageAsync(IEnumerable<string> toUsers, string msgType, object payload, CancellationToken cancellationToken)
     {
+        var users = toUsers.ToArray();
+        if (users.Length is 0 or > 1000 || users.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("message/send needs 1 to 1000 non-empty userids.", nameof(toUsers));
+        }
+
         var body = new Dictionary<string, object>(StringComparer.Ordinal)
         {
-            ["touser"] = string.Join('|', toUsers),
+            ["touser"] = string.Join('|', users),
             ["msgtype"] = msgType,
             ["agentid"] = options.CurrentValue.AgentId,
             [msgType] = payload,

@@ -51,6 +51,15 @@ public class WeComApiClientTests
     }
 
     [Fact]
+    public async Task SendText_WithoutRecipients_IsAProgrammerError()
+    {
+        await using var host = await WeComTestHost.StartAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Api.SendTextAsync([], "你好"));
+        Assert.Equal(0, host.Fake.CallCount(SendPath));
+    }
+
+    [Fact]
     public async Task SendText_WithSomeInvalidUsers_SucceedsAndListsThem()
     {
         await using var host = await WeComTestHost.StartAsync();
@@ -114,6 +123,10 @@ public class WeComApiClientTests
 
         Assert.Equal(WeComErrorCodes.ClientTimeout, result.ErrCode);
         Assert.Equal(WeComErrorKind.Retryable, result.Kind);
+        var logs = string.Join('\n', host.Logs.Lines);
+        Assert.Contains("[2005]", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("fake-token-", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Fake.Secret, logs, StringComparison.Ordinal);
     }
 
     [Fact]

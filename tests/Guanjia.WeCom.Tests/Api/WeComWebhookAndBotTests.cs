@@ -89,6 +89,25 @@ public class WeComWebhookAndBotTests
     }
 
     [Fact]
+    public async Task Webhook_21stMessageInAMinute_IsRetryable45009()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var fake = await FakeWeComServer.StartAsync(timeProvider: clock);
+        await using var host = await WeComTestHost.StartAsync(new() { ["WeCom:ApiBaseUrl"] = fake.BaseAddress.ToString() });
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True((await host.Webhook.SendTextAsync(RobotKey, $"{i}")).IsOk);
+        }
+
+        var limited = await host.Webhook.SendTextAsync(RobotKey, "21");
+        clock.Advance(TimeSpan.FromMinutes(1));
+        var later = await host.Webhook.SendTextAsync(RobotKey, "22");
+
+        Assert.Equal((45009, WeComErrorKind.Retryable), (limited.ErrCode, limited.Kind));
+        Assert.True(later.IsOk);
+    }
+
+    [Fact]
     public async Task ResponseUrl_SecondPostIsRefusedInProcess()
     {
         await using var host = await WeComTestHost.StartAsync();
