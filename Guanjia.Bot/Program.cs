@@ -1,6 +1,6 @@
 using Guanjia.Bot.Api;
-using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Callbacks;
+using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Outbox;
 using Guanjia.Core.Intake;
