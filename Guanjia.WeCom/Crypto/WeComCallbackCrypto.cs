@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -113,13 +114,16 @@ public sealed class WeComCallbackCrypto
             return CryptoResult<string>.Fail(WeComCryptoError.IllegalBuffer);
         }
 
-        var maxBytes = ((encrypted.Length + 3) / 4) * 3;
-        var rented = ArrayPool<byte>.Shared.Rent(maxBytes * 2);
+        // Narrow to ASCII and decode in place: several times faster than Convert.TryFromBase64String.
+        // Non-ASCII characters become '?', which the decoder rejects.
+        var charCount = encrypted.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(charCount * 2);
         var plain = Span<byte>.Empty;
         try
         {
-            var cipherBuffer = rented.AsSpan(0, maxBytes);
-            if (!Convert.TryFromBase64String(encrypted, cipherBuffer, out var length))
+            var base64 = rented.AsSpan(0, charCount);
+            Encoding.ASCII.GetBytes(encrypted, base64);
+            if (Base64.DecodeFromUtf8InPlace(base64, out var length) != OperationStatus.Done)
             {
                 return CryptoResult<string>.Fail(WeComCryptoError.DecodeBase64);
             }
@@ -129,12 +133,12 @@ public sealed class WeComCallbackCrypto
                 return CryptoResult<string>.Fail(WeComCryptoError.DecryptAes);
             }
 
-            plain = rented.AsSpan(maxBytes, length);
-            if (!TryCbc(encrypt: false, cipherBuffer[..length], Iv, plain))
+            if (!TryCbc(encrypt: false, rented, 0, length, charCount))
             {
                 return CryptoResult<string>.Fail(WeComCryptoError.DecryptAes);
             }
 
+            plain = rented.AsSpan(charCount, length);
             return ParseFrame(plain);
         }
         finally
@@ -183,13 +187,12 @@ public sealed class WeComCallbackCrypto
             _receiveIdUtf8.CopyTo(plain[(PrefixSize + messageLength)..]);
             plain[framedLength..].Fill((byte)pad);
 
-            var cipher = rented.AsSpan(totalLength, totalLength);
-            if (!TryCbc(encrypt: true, plain, Iv, cipher))
+            if (!TryCbc(encrypt: true, rented, 0, totalLength, totalLength))
             {
                 return CryptoResult<string>.Fail(WeComCryptoError.EncryptAes);
             }
 
-            return CryptoResult<string>.Ok(Convert.ToBase64String(cipher));
+            return CryptoResult<string>.Ok(Convert.ToBase64String(rented.AsSpan(totalLength, totalLength)));
         }
         finally
         {
@@ -201,14 +204,14 @@ public sealed class WeComCallbackCrypto
     /// <summary>Decrypts a downloaded bot media file (webhook mode): AES-256-CBC with this callback key, PKCS#7 to 32, no framing.</summary>
     public CryptoResult<byte[]> DecryptMedia(ReadOnlySpan<byte> encryptedFile)
     {
-        var aes = _aesPool.Rent();
+        var entry = _aesPool.Rent();
         try
         {
-            return DecryptMediaCore(aes, Iv, encryptedFile);
+            return DecryptMediaCore(entry.Aes, Iv, encryptedFile);
         }
         finally
         {
-            _aesPool.Return(aes);
+            _aesPool.Return(entry);
         }
     }
 
@@ -328,23 +331,23 @@ public sealed class WeComCallbackCrypto
         }
     }
 
-    private bool TryCbc(bool encrypt, ReadOnlySpan<byte> input, ReadOnlySpan<byte> iv, Span<byte> output)
+    // Transforms buffer[offset..offset+count) into buffer[outputOffset..); count is a whole number of blocks.
+    private bool TryCbc(bool encrypt, byte[] buffer, int offset, int count, int outputOffset)
     {
-        var aes = _aesPool.Rent();
+        var entry = _aesPool.Rent();
         try
         {
             var written = encrypt
-                ? aes.EncryptCbc(input, iv, output, PaddingMode.None)
-                : aes.DecryptCbc(input, iv, output, PaddingMode.None);
-            return written == input.Length;
+                ? entry.Encrypt(buffer, offset, count, buffer, outputOffset)
+                : entry.Decrypt(buffer, offset, count, buffer, outputOffset);
+            _aesPool.Return(entry);
+            return written == count;
         }
         catch (CryptographicException)
         {
+            // The transform's chaining state is unknown now; never pool it again.
+            entry.Dispose();
             return false;
-        }
-        finally
-        {
-            _aesPool.Return(aes);
         }
     }
 

@@ -149,6 +149,19 @@ public class WeComCallbackCryptoVectorTests
     }
 
     [Fact]
+    public void Encrypt_RepeatedOnOneInstanceAfterDecrypts_StillStartsEachMessageFromTheKeyIv()
+    {
+        // The pooled CBC transforms must restart from the IV for every message.
+        var crypto = CryptoB();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(S2Encrypt, crypto.Encrypt(S2Message).Value);
+            Assert.Equal(B2Message, crypto.Decrypt(B2Encrypt).Value);
+            Assert.Equal(WeComCryptoError.DecryptAes, crypto.Decrypt(Convert.ToBase64String(new byte[20])).Error);
+        }
+    }
+
+    [Fact]
     public void Encrypt_S3FramedLengthMultipleOf32_AddsWholePadBlock()
     {
         var crypto = CryptoB("");
