@@ -32,14 +32,8 @@ internal static partial class CallbackEndpoints
         }
 
         var (signature, timestamp, nonce) = SignatureQuery(request);
-        string echo = request.Query["echostr"].ToString();
-        var result = crypto.VerifyAndDecrypt(signature, timestamp, nonce, echo);
-        // ASP.NET decodes a raw '+' in the query as a space; WeCom's Base64 may contain '+'.
-        if (result.Error == WeComCryptoError.ValidateSignature && echo.Contains(' ', StringComparison.Ordinal))
-        {
-            result = crypto.VerifyAndDecrypt(signature, timestamp, nonce, echo.Replace(' ', '+'));
-        }
-
+        // Retries with spaces read back as '+' (ASP.NET decodes a raw '+' in the query as a space).
+        var result = UrlVerification.VerifyEchoStr(crypto, signature, timestamp, nonce, request.Query["echostr"].ToString());
         return result.IsOk
             ? TypedResults.Text(result.Value!, "text/plain", Encoding.UTF8)
             : CryptoProblem(result.Error);
