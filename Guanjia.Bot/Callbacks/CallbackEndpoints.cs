@@ -39,10 +39,36 @@ internal static partial class CallbackEndpoints
             : CryptoProblem(result.Error);
     }
 
-    private static async Task<IResult> ReceiveBotAsync(
-        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static Task<IResult> ReceiveBotAsync(
+        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ReceiveAsync(request, cryptos.Bot, inbox, loggers, "bot",
+            body => BotCallbackParser.TryReadEnvelope(body, out var envelope, out var error) ? (envelope.Encrypt, error) : (null, error),
+            plain => BotCallbackParser.TryParseMessage(plain, out var message, out var error)
+                ? (BotMapping.ToIncoming(message, plain, time.GetUtcNow()), CallbackParseError.None)
+                : (null, error),
+            cancellationToken);
+
+    private static Task<IResult> ReceiveAppAsync(
+        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ReceiveAsync(request, cryptos.App, inbox, loggers, "app",
+            body => AppCallbackParser.TryReadEnvelope(body, out var envelope, out var error) ? (envelope.Encrypt, error) : (null, error),
+            plain => AppMessageParser.TryParse(plain, out var message, out var error)
+                ? (AppMapping.ToIncoming(message, plain, time.GetUtcNow()), CallbackParseError.None)
+                : (null, error),
+            cancellationToken);
+
+    /// <summary>The shared receive path: size cap, envelope, signature + decrypt, parse, durable store, 200.</summary>
+    private static async Task<IResult> ReceiveAsync(
+        HttpRequest request,
+        WeComCallbackCrypto? crypto,
+        InboxWriter inbox,
+        ILoggerFactory loggers,
+        string kind,
+        Func<byte[], (string? Encrypt, CallbackParseError Error)> readEnvelope,
+        Func<string, (IncomingMessage? Message, CallbackParseError Error)> parse,
+        CancellationToken cancellationToken)
     {
-        if (cryptos.Bot is not { } crypto)
+        if (crypto is null)
         {
             return NotConfigured();
         }
@@ -53,67 +79,25 @@ internal static partial class CallbackEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
         }
 
-        if (!BotCallbackParser.TryReadEnvelope(body, out var envelope, out var envelopeError))
+        var (encrypt, envelopeError) = readEnvelope(body);
+        if (encrypt is null)
         {
             return ParseProblem(envelopeError);
         }
 
         var (signature, timestamp, nonce) = SignatureQuery(request);
-        var plain = crypto.VerifyAndDecrypt(signature, timestamp, nonce, envelope.Encrypt);
+        var plain = crypto.VerifyAndDecrypt(signature, timestamp, nonce, encrypt);
         if (!plain.IsOk)
         {
             return CryptoProblem(plain.Error);
         }
 
-        if (!BotCallbackParser.TryParseMessage(plain.Value!, out var message, out var messageError))
+        var (incoming, messageError) = parse(plain.Value!);
+        if (messageError != CallbackParseError.None)
         {
-            LogUnreadable(loggers.CreateLogger("Guanjia.Bot.Callbacks"), "bot", messageError.ToString());
-            return TypedResults.Ok();
+            LogUnreadable(loggers.CreateLogger("Guanjia.Bot.Callbacks"), kind, messageError.ToString());
         }
-
-        var incoming = BotMapping.ToIncoming(message, plain.Value!, time.GetUtcNow());
-        if (incoming is not null)
-        {
-            await inbox.WriteAsync(incoming, cancellationToken);
-        }
-
-        return TypedResults.Ok();
-    }
-
-    private static async Task<IResult> ReceiveAppAsync(
-        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
-    {
-        if (cryptos.App is not { } crypto)
-        {
-            return NotConfigured();
-        }
-
-        var body = await ReadBodyAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
-        }
-
-        if (!AppCallbackParser.TryReadEnvelope(body, out var envelope, out var envelopeError))
-        {
-            return ParseProblem(envelopeError);
-        }
-
-        var (signature, timestamp, nonce) = SignatureQuery(request);
-        var plain = crypto.VerifyAndDecrypt(signature, timestamp, nonce, envelope.Encrypt);
-        if (!plain.IsOk)
-        {
-            return CryptoProblem(plain.Error);
-        }
-
-        if (!AppMessageParser.TryParse(plain.Value!, out var message, out var messageError))
-        {
-            LogUnreadable(loggers.CreateLogger("Guanjia.Bot.Callbacks"), "app", messageError.ToString());
-            return TypedResults.Ok();
-        }
-
-        var incoming = AppMapping.ToIncoming(message, plain.Value!, time.GetUtcNow());
-        if (incoming is not null)
+        else if (incoming is not null)
         {
             await inbox.WriteAsync(incoming, cancellationToken);
         }
