@@ -56,6 +56,7 @@ internal static class HostingExtensions
         services.AddSingleton(sp => new PhotoProcessor(new PhotoOptions(), sp.GetRequiredService<PhotoStore>()));
         services.AddSingleton<InboxWriter>();
         services.AddScoped<IntakeProcessor>();
+        services.AddScoped<Guanjia.Core.Commands.CommandProcessor>();
         return builder;
     }
 

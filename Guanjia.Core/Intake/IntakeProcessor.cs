@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Guanjia.Core.Commands;
 using Guanjia.Core.Community;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
@@ -24,6 +25,7 @@ public sealed partial class IntakeProcessor(
     IntakeSettings settings,
     TicketTexts texts,
     StreetCalendar calendar,
+    CommandProcessor commands,
     TimeProvider time,
     ILogger<IntakeProcessor> logger)
 {
@@ -49,7 +51,16 @@ public sealed partial class IntakeProcessor(
         var outbox = new OutboxWriter(db, time);
         var key = $"inbox:{row.Id}";
         var person = config.FindPerson(message.SenderId);
-        if (person is null)
+        if (person is null && config.MerchantOf(message.SenderId) is { } merchant)
+        {
+            // Merchants are not on the roster of people; they only redeem vouchers.
+            var asPerson = new Person(message.SenderId, merchant.Name, [], null, []);
+            if (!await commands.TryHandleAsync(message, asPerson, CommandPhotos(fetched), outbox, key, cancellationToken))
+            {
+                outbox.Reply($"{key}:merchant", message, "您是联盟商户，请发送“兑换 券码”核销消费券。");
+            }
+        }
+        else if (person is null)
         {
             outbox.Reply($"{key}:refused", message, "您好，您还不在本街道小巷管家名单中，暂时无法受理上报。请联系所在社区工作人员登记后再试。");
             LogUnknownSender(logger, row.Id);
@@ -70,6 +81,13 @@ public sealed partial class IntakeProcessor(
         InboxMessage row, IncomingMessage message, Person person, List<FetchedPhoto> fetched,
         OutboxWriter outbox, string key, CancellationToken cancellationToken)
     {
+        // Commands first, in this same transaction: a redelivered command runs once.
+        var photos = CommandPhotos(fetched);
+        if (await commands.TryHandleAsync(message, person, photos, outbox, key, cancellationToken))
+        {
+            return;
+        }
+
         CommunityInfo? community;
         if (message.ChatId is { } chatId)
         {
@@ -77,16 +95,27 @@ public sealed partial class IntakeProcessor(
             community = owner?.Community;
             if (community is null)
             {
-                outbox.Reply($"{key}:not-community", message,
-                    owner?.Department is not null
-                        ? "本群是承办部门群，请在社区群内上报问题；处理工单请使用命令，如“接单 153”。"
-                        : "本群尚未登记为社区群，无法受理上报。请联系街道管理员。");
+                if (owner?.Department is not null)
+                {
+                    await HandleDepartmentAsync(message, person, fetched, photos, outbox, key, cancellationToken);
+                }
+                else
+                {
+                    outbox.Reply($"{key}:not-community", message, "本群尚未登记为社区群，无法受理上报。请联系街道管理员。");
+                }
+
                 return;
             }
         }
         else
         {
             community = person.CommunityId is { } id ? config.FindCommunity(id) : null;
+            if (community is null && config.DepartmentsOf(person.UserId).Count > 0)
+            {
+                await HandleDepartmentAsync(message, person, fetched, photos, outbox, key, cancellationToken);
+                return;
+            }
+
             if (community is null)
             {
                 outbox.Reply($"{key}:no-community", message, "您没有登记所属社区，请在社区群内 @小巷管家 上报问题。");
@@ -106,6 +135,11 @@ public sealed partial class IntakeProcessor(
 
         if (text.Length == 0)
         {
+            if (await commands.TryAttachAfterPhotosAsync(message, person, photos, outbox, key, cancellationToken))
+            {
+                return;
+            }
+
             await HandlePhotoOnlyAsync(message, person, conversation, fetched, outbox, key, now, cancellationToken);
             return;
         }
@@ -190,6 +224,50 @@ public sealed partial class IntakeProcessor(
             await transaction.CommitAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// A department group (or a department member's 1:1) takes commands, not reports. A photo
+    /// there is the after-photo of a 办结 said just before, or waits for one said just after.
+    /// </summary>
+    private async Task HandleDepartmentAsync(
+        IncomingMessage message, Person person, List<FetchedPhoto> fetched, IReadOnlyList<CommandPhoto> photos,
+        OutboxWriter outbox, string key, CancellationToken cancellationToken)
+    {
+        var text = message.Text?.Trim() ?? "";
+        if (text.Length > 0 || fetched.Count == 0)
+        {
+            outbox.Reply($"{key}:department-hint", message,
+                "本群是承办部门群，不受理上报，请在社区群内上报问题。处理工单请使用命令，如“接单 153”“办结 153 已清理”；发送“帮助”查看全部命令。");
+            return;
+        }
+
+        if (await commands.TryAttachAfterPhotosAsync(message, person, photos, outbox, key, cancellationToken))
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var photo in fetched)
+        {
+            db.PendingPhotos.Add(new PendingPhoto
+            {
+                SenderId = person.UserId,
+                Conversation = message.ChatId ?? message.SenderId,
+                PhotoId = photo.Id,
+                Width = photo.Width,
+                Height = photo.Height,
+                PerceptualHash = unchecked((long)photo.Hash),
+                Failure = photo.Failure,
+                ReceivedAt = now,
+            });
+        }
+
+        var minutes = Math.Max(1, (int)Math.Round(settings.MergeWindow.TotalMinutes));
+        outbox.Reply($"{key}:after-photo-pending", message, $"已收到照片。如是处理后照片，请在{minutes}分钟内回复“办结 单号”，我会一并转给上报人。");
+    }
+
+    private static List<CommandPhoto> CommandPhotos(List<FetchedPhoto> fetched) =>
+        [.. fetched.Where(p => p.Id is not null).Select(p => new CommandPhoto(p.Id!, p.Width, p.Height, unchecked((long)p.Hash)))];
 
     private async Task HandlePhotoOnlyAsync(
         IncomingMessage message, Person person, string conversation, List<FetchedPhoto> fetched,
@@ -281,26 +359,7 @@ public sealed partial class IntakeProcessor(
         var tk = $"ticket:{ticket.Number}";
         outbox.Reply($"{key}:ack", message, texts.Acknowledgement(ticket, failures), ticket.Number);
 
-        var department = config.FindDepartment(ticket.Department);
-        if (department is not null)
-        {
-            // Departments outside the community office see "小巷管家" and the community, not the name.
-            var reporter = ticket.Department == community.Office
-                ? config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter
-                : $"小巷管家（{community.Name}）";
-            outbox.ToDepartment($"{tk}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number);
-            var index = 0;
-            foreach (var photo in ticket.Photos.Where(p => p.Stage == "before"))
-            {
-                outbox.ToDepartment($"{tk}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number);
-            }
-
-            if (ticket.Urgent && department.Members.Count > 0)
-            {
-                outbox.ToDepartment($"{tk}:urgent", department, OutboxKind.Text, texts.UrgentMention(ticket), ticket.Number,
-                    string.Join('|', department.Members));
-            }
-        }
+        new TicketNotices(config, texts).Dispatch(outbox, tk, ticket);
 
         if (ticket.LowConfidence)
         {

@@ -55,6 +55,19 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
         }
     }
 
+    /// <summary>Sends to people through the app's message/send (their 1:1 chat with the app).</summary>
+    public void ToPeople(string key, IReadOnlyCollection<string> userIds, OutboxKind kind, string content, int? ticket)
+    {
+        if (userIds.Count > 0)
+        {
+            Add(key, OutboxChannel.AppUser, string.Join('|', userIds), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
+        }
+    }
+
+    /// <summary>Posts to a group robot by its key (e.g. a photo after a community notice).</summary>
+    public void ToRobot(string key, string robotKey, OutboxKind kind, string content, int? ticket) =>
+        Add(key, OutboxChannel.Robot, robotKey, kind, content, ticket);
+
     private void Add(string key, OutboxChannel channel, string target, OutboxKind kind, string content, int? ticket, string? mentions = null)
     {
         var now = time.GetUtcNow();

@@ -54,6 +54,8 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
             e.Property(x => x.Kind).HasMaxLength(32);
             e.Property(x => x.By).HasMaxLength(64);
             e.Property(x => x.Note).HasMaxLength(2048);
+            e.Property(x => x.Conversation).HasMaxLength(128);
+            e.Property(x => x.Photos).HasMaxLength(1024);
         });
 
         modelBuilder.Entity<TicketPhoto>(p =>

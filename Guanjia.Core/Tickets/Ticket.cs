@@ -22,6 +22,8 @@ public sealed class Ticket
     public DateTimeOffset? AcceptedAt { get; set; }
     public DateTimeOffset? ResolvedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
+    /// <summary>When the ticket was last escalated to the street office (升级).</summary>
+    public DateTimeOffset? EscalatedAt { get; set; }
     /// <summary>An earlier open ticket this one may repeat (flagged, never merged automatically).</summary>
     public int? PossibleDuplicateOf { get; set; }
     public int? MergedInto { get; set; }
@@ -41,6 +43,10 @@ public sealed class TicketEvent
     public TicketStatus? FromStatus { get; set; }
     public TicketStatus? ToStatus { get; set; }
     public string? Note { get; set; }
+    /// <summary>Where a command was said (group chat id, or the user's id in 1:1): a later photo there joins it.</summary>
+    public string? Conversation { get; set; }
+    /// <summary>Photo ids this change added (the after-photos of 办结), `|`-separated.</summary>
+    public string? Photos { get; set; }
 }
 
 public sealed class TicketPhoto

@@ -227,6 +227,9 @@ namespace Guanjia.Core.Storage.Migrations
                     b.Property<long>("DueAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("EscalatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("INTEGER");
 
@@ -284,6 +287,10 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Conversation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -295,6 +302,10 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("Note")
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Photos")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TicketNumber")

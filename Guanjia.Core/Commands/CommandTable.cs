@@ -1,0 +1,41 @@
+namespace Guanjia.Core.Commands;
+
+/// <summary>
+/// Every chat command, once. The parser, the role check and <c>帮助</c> read this table;
+/// adding a command is one entry and its handler.
+/// </summary>
+public static class CommandTable
+{
+    public const string DoneWord = "办结";
+
+    private const CommandRoles Office = CommandRoles.Secretary | CommandRoles.Admin;
+
+    private static readonly CommandArg Number = new("单号", ArgKind.Ticket);
+
+    public static IReadOnlyList<CommandDefinition> All { get; } =
+    [
+        new("帮助", ["help", "？", "?"], CommandRoles.Anyone, [], "查看我可以使用的命令", TicketCommands.HelpAsync),
+        new("查询", ["show", "查看"], CommandRoles.Anyone, [Number], "查看工单的状态和处理记录", TicketCommands.ShowAsync),
+        new("待办", ["todo"], CommandRoles.Anyone, [], "列出我范围内未办结的工单", TicketCommands.TodoAsync),
+        new("派单", ["assign"], Office, [Number, new("部门", ArgKind.Word)], "派给或改派给承办部门（编号或名称）", TicketCommands.AssignAsync),
+        new("改类", ["recat"], Office, [Number, new("分类", ArgKind.Word)], "更正分类，并按新分类重新派单", TicketCommands.RecategoriseAsync),
+        new("接单", ["accept", "签收"], CommandRoles.Department, [Number], "签收派给本部门的工单", TicketCommands.AcceptAsync),
+        new(DoneWord, ["done"], CommandRoles.Department, [Number, new("说明", ArgKind.Text, Optional: true)], "处理完毕；同时或随后发送处理后照片", TicketCommands.ResolveAsync),
+        new("退回", ["reject"], CommandRoles.Department, [Number, new("原因", ArgKind.Text)], "不属本部门或无法处理，退回社区", TicketCommands.ReturnAsync),
+        new("确认", ["verify"], Office | CommandRoles.Reporter, [Number], "核实已解决，结案", TicketCommands.CloseAsync),
+        new("重办", ["reopen"], Office | CommandRoles.Reporter, [Number, new("原因", ArgKind.Text)], "未解决，退回原部门重新处理", TicketCommands.ReopenAsync),
+        new("升级", ["escalate"], Office, [Number, new("原因", ArgKind.Text, Optional: true)], "上报街道综治中心", TicketCommands.EscalateAsync),
+        new("合并", ["merge"], Office, [Number, new("主单号", ArgKind.Ticket)], "重复工单并入另一张未结工单", TicketCommands.MergeAsync),
+        new("加急", ["urgent"], Office, [Number], "标为紧急，按紧急时限办理", TicketCommands.MarkUrgentAsync),
+        new("撤销", ["cancel"], Office | CommandRoles.Reporter, [Number], "撤销工单（误报或已自行解决）", TicketCommands.CancelAsync),
+
+        // Recognised now, built by other features: each gets its handler here.
+        new("统计", ["stats"], Office, [new("时段", ArgKind.Choice, Optional: true, Choices: ["今日", "本周", "本月"])], "按状态、分类、部门统计，及按时办结率", null),
+        new("打卡", ["patrol"], CommandRoles.Steward, [new("小区", ArgKind.Word, Optional: true)], "记录一次巡查", null),
+        new("积分", ["points"], CommandRoles.Anyone, [new("人", ArgKind.Word, Optional: true)], "查看积分余额和最近明细", null),
+        new("审核", ["approve"], CommandRoles.Secretary, [Number, new("结果", ArgKind.Choice, Choices: ["通过", "驳回"])], "审核上报的积分", null),
+        new("奖励", ["award"], CommandRoles.Secretary, [new("人", ArgKind.Word), new("任务", ArgKind.Word), new("说明", ArgKind.Text, Optional: true)], "按任务奖励积分", null),
+        new("领券", ["voucher"], CommandRoles.Steward, [new("积分", ArgKind.Word)], "用积分换取消费券", null),
+        new("兑换", ["redeem"], CommandRoles.Merchant, [new("券码", ArgKind.Word)], "核销消费券", null),
+    ];
+}

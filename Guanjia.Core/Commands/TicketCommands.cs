@@ -1,0 +1,463 @@
+using System.Globalization;
+using System.Text;
+using Guanjia.Core.Community;
+using Guanjia.Core.Tickets;
+using Guanjia.Core.Triage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guanjia.Core.Commands;
+
+/// <summary>
+/// Handlers of the ticket commands. Each validates everything first and only then changes the
+/// ticket, so a refusal leaves nothing to save.
+/// </summary>
+public static class TicketCommands
+{
+    private const int TodoLimit = 20;
+
+    public static Task<CommandResult> HelpAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var roles = CommandProcessor.RolesOf(context.Person, context.Config);
+        var text = new StringBuilder("您可以使用的命令：");
+        foreach (var definition in context.Table.Where(d => d.Handler is not null && (d.Roles & roles) != 0))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n{definition.Usage}（{definition.Aliases[0]}）— {definition.Help}");
+        }
+
+        text.Append("\n单号可写 153 或 #153；在群里请先 @小巷管家。");
+        return Task.FromResult(CommandResult.Ok(text.ToString()));
+    }
+
+    public static Task<CommandResult> ShowAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var texts = context.Texts;
+        // Departments outside the community office see "小巷管家", not the reporter's name.
+        var community = context.Config.FindCommunity(ticket.Community);
+        var named = context.Person.HasRole(Person.AdminRole) || context.Person.CommunityId == ticket.Community
+            || (community is not null && context.Config.FindDepartment(community.Office)?.Members.Contains(context.Person.UserId) == true);
+        string Who(string by) => by == ticket.Reporter && !named ? "小巷管家" : context.Name(by);
+
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"工单 #{ticket.Number}：{ticket.Status.Chinese()}{(ticket.Urgent ? "（紧急）" : "")}\n")
+            .Append(CultureInfo.InvariantCulture, $"分类：{texts.CategoryName(ticket.Category)}\n")
+            .Append(CultureInfo.InvariantCulture, $"地点：{texts.Place(ticket)}\n")
+            .Append(CultureInfo.InvariantCulture, $"承办：{texts.DepartmentName(ticket.Department)}\n")
+            .Append(CultureInfo.InvariantCulture, $"时限：{texts.Time(ticket.DueAt)} 前\n")
+            .Append(CultureInfo.InvariantCulture, $"内容：{ticket.Text}\n")
+            .Append("记录：");
+        foreach (var entry in ticket.Events.OrderBy(e => e.At).ThenBy(e => e.Id))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n{texts.Time(entry.At)} {EventName(entry.Kind)}（{Who(entry.By)}）");
+            if (entry.Note is { Length: > 0 } note)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"：{note}");
+            }
+        }
+
+        return Task.FromResult(CommandResult.Ok(text.ToString()));
+    }
+
+    public static async Task<CommandResult> TodoAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var person = context.Person;
+        TicketStatus[] open = [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
+        var query = context.Db.Tickets.AsNoTracking().Where(t => open.Contains(t.Status));
+        if (!person.HasRole(Person.AdminRole))
+        {
+            var community = person.HasRole(Person.SecretaryRole) ? person.CommunityId : null;
+            var departments = context.Config.DepartmentsOf(person.UserId).Select(d => d.Id).ToList();
+            query = query.Where(t => t.Community == community || departments.Contains(t.Department) || t.Reporter == person.UserId);
+        }
+
+        var tickets = await query.OrderBy(t => t.DueAt).Take(TodoLimit + 1).ToListAsync(cancellationToken);
+        if (tickets.Count == 0)
+        {
+            return CommandResult.Ok("您目前没有待办工单。");
+        }
+
+        var texts = context.Texts;
+        var text = new StringBuilder(tickets.Count > TodoLimit ? $"待办工单（时限最近的 {TodoLimit} 件）：" : $"待办工单 {tickets.Count} 件：");
+        foreach (var t in tickets.Take(TodoLimit))
+        {
+            var overdue = t.DueAt < context.Now ? "，已超时" : "";
+            text.Append(CultureInfo.InvariantCulture,
+                $"\n#{t.Number} {t.Status.Chinese()}{(t.Urgent ? "·紧急" : "")} {texts.CategoryName(t.Category)} · {texts.Place(t)} · {texts.DepartmentName(t.Department)}，{texts.Time(t.DueAt)} 前{overdue}");
+        }
+
+        return CommandResult.Ok(text.ToString());
+    }
+
+    public static Task<CommandResult> AssignAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var name = context.Command.Value(1)!;
+        var department = FindDepartment(context.Config, name);
+        if (department is null)
+        {
+            return Refused($"没有找到部门“{name}”，请写部门编号或名称，如 sanitation 或 {context.Config.Departments[0].Name}。");
+        }
+
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Dispatch))
+        {
+            return NotNow(ticket, "派单");
+        }
+
+        if (ticket.Department == department.Id && ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted)
+        {
+            return Refused($"工单 #{ticket.Number} 已由{department.Name}承办，无需重复派单。");
+        }
+
+        Dispatch(context, ticket, department.Id, $"派给{department.Name}");
+        return Answer($"工单 #{ticket.Number} 已派给{department.Name}。");
+    }
+
+    public static Task<CommandResult> RecategoriseAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var name = context.Command.Value(1)!;
+        var category = context.Config.FindCategory(name);
+        if (category is null)
+        {
+            return Refused($"没有“{name}”这个分类。可选：{string.Join("、", context.Config.Categories.Select(c => c.Name))}。");
+        }
+
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Recategorise))
+        {
+            return NotNow(ticket, "改类");
+        }
+
+        if (category.Code == ticket.Category)
+        {
+            return Refused($"工单 #{ticket.Number} 已是“{category.Name}”。");
+        }
+
+        var community = context.Config.FindCommunity(ticket.Community);
+        var compound = ticket.Compound is { } c ? context.Config.FindCompound(c) : null;
+        var department = community is null ? ticket.Department : Router.Route(category, compound, community);
+        var before = context.Texts.CategoryName(ticket.Category);
+        ticket.Category = category.Code;
+        ticket.LowConfidence = false;
+        ticket.Urgent |= category.AlwaysUrgent;
+        ticket.DueAt = context.Calendar.Due(ticket.CreatedAt, category.TimeLimitFor(ticket.Urgent));
+        TicketLifecycle.Apply(ticket, TicketAction.Recategorise, context.Person.UserId, context.Now, $"{before} → {category.Name}", context.Conversation);
+
+        var answer = $"工单 #{ticket.Number} 已改为“{category.Name}”，时限 {context.Texts.Time(ticket.DueAt)} 前";
+        if (department != ticket.Department)
+        {
+            Dispatch(context, ticket, department, $"改类后派给{context.Texts.DepartmentName(department)}");
+            answer += $"，已改派{context.Texts.DepartmentName(department)}";
+        }
+
+        return Answer(answer + "。");
+    }
+
+    public static Task<CommandResult> AcceptAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Accept))
+        {
+            return NotNow(ticket, "接单");
+        }
+
+        TicketLifecycle.Apply(ticket, TicketAction.Accept, context.Person.UserId, context.Now, null, context.Conversation);
+        return Answer($"已签收工单 #{ticket.Number}，请在 {context.Texts.Time(ticket.DueAt)} 前办结，完成后回复“办结 {ticket.Number}”并附处理后照片。");
+    }
+
+    public static async Task<CommandResult> ResolveAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Resolve))
+        {
+            return NotNowResult(ticket, "办结");
+        }
+
+        // A photo sent just before the command (1:1 chats send photos separately) is its after-photo.
+        var since = context.Now - context.Settings.MergeWindow;
+        var pending = await context.Db.PendingPhotos
+            .Where(p => p.SenderId == context.Person.UserId && p.Conversation == context.Conversation && p.TicketNumber == null
+                && p.ReceivedAt >= since && p.PhotoId != null)
+            .OrderBy(p => p.Id)
+            .ToListAsync(cancellationToken);
+        var added = new List<string>();
+        foreach (var photo in pending)
+        {
+            photo.TicketNumber = ticket.Number;
+            AddAfterPhoto(ticket, new CommandPhoto(photo.PhotoId!, photo.Width, photo.Height, photo.PerceptualHash), context.Now, added);
+        }
+
+        foreach (var photo in context.Photos)
+        {
+            AddAfterPhoto(ticket, photo, context.Now, added);
+        }
+
+        var note = context.Command.Value(1);
+        TicketLifecycle.Apply(ticket, TicketAction.Resolve, context.Person.UserId, context.Now, note, context.Conversation, added);
+        context.Notices.ToReporter(context.Outbox, $"{context.Key}:resolved", ticket, ResolvedNotice(context, ticket, note), added);
+
+        var minutes = Math.Max(1, (int)Math.Round(context.Settings.MergeWindow.TotalMinutes));
+        return CommandResult.Ok(added.Count > 0
+            ? $"工单 #{ticket.Number} 已办结，处理后照片 {added.Count} 张已转给上报人核实。"
+            : $"工单 #{ticket.Number} 已办结。如有处理后照片，请在{minutes}分钟内发送，我会转给上报人。");
+    }
+
+    public static Task<CommandResult> ReturnAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Return))
+        {
+            return NotNow(ticket, "退回");
+        }
+
+        var reason = context.Command.Value(1)!;
+        TicketLifecycle.Apply(ticket, TicketAction.Return, context.Person.UserId, context.Now, reason, context.Conversation);
+        context.Notices.ToCommunity(context.Outbox, $"{context.Key}:returned", ticket,
+            $"工单 #{ticket.Number} 被{context.Texts.DepartmentName(ticket.Department)}退回社区（{TicketStatus.Returned.Chinese()}）。\n原因：{reason}\n请重新派单（派单 {ticket.Number} 部门）或撤销（撤销 {ticket.Number}）。");
+        return Answer($"工单 #{ticket.Number} 已退回社区。");
+    }
+
+    public static Task<CommandResult> CloseAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Close))
+        {
+            return NotNow(ticket, "确认");
+        }
+
+        TicketLifecycle.Apply(ticket, TicketAction.Close, context.Person.UserId, context.Now, null, context.Conversation);
+        if (ticket.Reporter != context.Person.UserId)
+        {
+            context.Notices.ToReporter(context.Outbox, $"{context.Key}:closed", ticket,
+                $"您上报的工单 #{ticket.Number}（{context.Texts.CategoryName(ticket.Category)}）{TicketStatus.Closed.Chinese()}办结，感谢您的上报！");
+        }
+
+        return Answer($"工单 #{ticket.Number} {TicketStatus.Closed.Chinese()}，已结案。");
+    }
+
+    public static Task<CommandResult> ReopenAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Reopen))
+        {
+            return NotNow(ticket, "重办");
+        }
+
+        var reason = context.Command.Value(1)!;
+        TicketLifecycle.Apply(ticket, TicketAction.Reopen, context.Person.UserId, context.Now, reason, context.Conversation);
+        context.Notices.ToDepartment(context.Outbox, $"{context.Key}:reopened", ticket.Department,
+            $"**工单 #{ticket.Number} 重办**\n> 分类：{context.Texts.CategoryName(ticket.Category)}\n> 地点：{context.Texts.Place(ticket)}\n> 内容：{ticket.Text}\n> 重办原因：{reason}\n请重新处理，完成后回复“办结 {ticket.Number}”并附处理后照片。",
+            ticket.Number);
+        return Answer($"工单 #{ticket.Number} 已退回{context.Texts.DepartmentName(ticket.Department)}重办。");
+    }
+
+    public static Task<CommandResult> EscalateAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Escalate))
+        {
+            return NotNow(ticket, "升级");
+        }
+
+        var office = context.Config.FindDepartment(context.Config.Street.Office);
+        var reason = context.Command.Value(1);
+        TicketLifecycle.Apply(ticket, TicketAction.Escalate, context.Person.UserId, context.Now, reason, context.Conversation);
+        var texts = context.Texts;
+        context.Notices.ToDepartment(context.Outbox, $"{context.Key}:escalated", context.Config.Street.Office,
+            $"**工单升级 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n> 分类：{texts.CategoryName(ticket.Category)}\n> 地点：{texts.Place(ticket)}\n> 内容：{ticket.Text}\n> 承办：{texts.DepartmentName(ticket.Department)}（{ticket.Status.Chinese()}）\n> 时限：{texts.Time(ticket.DueAt)} 前\n> 升级：{context.Name(context.Person.UserId)}{(reason is null ? "" : $"，{reason}")}",
+            ticket.Number);
+        NotifyCommunityUnlessHere(context, ticket, "escalated", $"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
+        return Answer($"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
+    }
+
+    public static async Task<CommandResult> MergeAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var target = context.Command.Number(1)!.Value;
+        if (target == ticket.Number)
+        {
+            return CommandResult.Refused("不能把工单并入它自己，请写另一张工单的单号。");
+        }
+
+        var survivor = await context.Db.Tickets.Include(t => t.Events).AsSplitQuery()
+            .FirstOrDefaultAsync(t => t.Number == target, cancellationToken);
+        if (survivor is null)
+        {
+            return CommandResult.Refused($"没有找到工单 #{target}，请核对主单号。");
+        }
+
+        if (TicketScope.Check(context.Command.Definition.Roles, survivor, context.Person, context.Chat, context.Config) is { } scope)
+        {
+            return CommandResult.Refused(scope);
+        }
+
+        if (!survivor.Status.IsOpen())
+        {
+            return CommandResult.Refused($"工单 #{target} 当前为“{survivor.Status.Chinese()}”，只能并入未办结的工单。");
+        }
+
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Merge))
+        {
+            return NotNowResult(ticket, "合并");
+        }
+
+        TicketLifecycle.Apply(ticket, TicketAction.Merge, context.Person.UserId, context.Now, $"并入 #{target}", context.Conversation);
+        ticket.MergedInto = target;
+        // The merged ticket keeps its reporter and MergedInto: the points service credits both reporters.
+        survivor.Events.Add(new TicketEvent
+        {
+            At = context.Now,
+            Kind = "merged-in",
+            By = context.Person.UserId,
+            Note = $"#{ticket.Number} 并入（上报人 {ticket.Reporter}）",
+            Conversation = context.Conversation,
+        });
+        NotifyCommunityUnlessHere(context, ticket, "merged", $"工单 #{ticket.Number} 与 #{target} 重复，{TicketStatus.Merged.Chinese()}至 #{target}。");
+        if (ticket.Department != survivor.Department && context.Config.FindDepartment(ticket.Department) is not null)
+        {
+            context.Notices.ToDepartment(context.Outbox, $"{context.Key}:merged:department", ticket.Department,
+                $"工单 #{ticket.Number} 与 #{target} 重复，已合并，贵单位无需再处理 #{ticket.Number}。", ticket.Number);
+        }
+
+        return CommandResult.Ok($"工单 #{ticket.Number} 已并入 #{target}，两位上报人均计入 #{target}。");
+    }
+
+    public static Task<CommandResult> MarkUrgentAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.MarkUrgent))
+        {
+            return NotNow(ticket, "加急");
+        }
+
+        if (ticket.Urgent)
+        {
+            return Refused($"工单 #{ticket.Number} 已是紧急工单。");
+        }
+
+        var category = context.Config.FindCategory(ticket.Category) ?? context.Config.OtherCategory;
+        var due = context.Calendar.Due(ticket.CreatedAt, category.TimeLimitFor(urgent: true));
+        if (due < ticket.DueAt)
+        {
+            ticket.DueAt = due;
+        }
+
+        TicketLifecycle.Apply(ticket, TicketAction.MarkUrgent, context.Person.UserId, context.Now, $"时限 {context.Texts.Time(ticket.DueAt)}", context.Conversation);
+        context.Notices.UrgentMention(context.Outbox, $"{context.Key}:urgent", ticket);
+        return Answer($"工单 #{ticket.Number} 已加急，时限 {context.Texts.Time(ticket.DueAt)} 前，已提醒{context.Texts.DepartmentName(ticket.Department)}。");
+    }
+
+    public static Task<CommandResult> CancelAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Cancel))
+        {
+            return NotNow(ticket, "撤销");
+        }
+
+        var wasWithDepartment = ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted;
+        TicketLifecycle.Apply(ticket, TicketAction.Cancel, context.Person.UserId, context.Now, null, context.Conversation);
+        if (wasWithDepartment)
+        {
+            context.Notices.ToDepartment(context.Outbox, $"{context.Key}:cancelled", ticket.Department,
+                $"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}，贵单位无需再处理。", ticket.Number);
+        }
+
+        return Answer($"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}。");
+    }
+
+    public static string EventName(string kind) => kind switch
+    {
+        "created" => "上报",
+        "dispatched" => "派单",
+        "recategorised" => "改类",
+        "accepted" => "接单",
+        "resolved" => "办结",
+        "returned" => "退回",
+        "closed" => "确认",
+        "reopened" => "重办",
+        "escalated" => "升级",
+        "merged" => "合并",
+        "merged-in" => "并入重复单",
+        "urgent" => "加急",
+        "cancelled" => "撤销",
+        "photo-added" => "补充照片",
+        "photo-failed" => "照片未收到",
+        "possible-duplicate" => "疑似重复",
+        _ => kind,
+    };
+
+    /// <summary>Changes the department and dispatches: the new party gets the dispatch, the old one is told.</summary>
+    private static void Dispatch(CommandContext context, Ticket ticket, string departmentId, string note)
+    {
+        var previous = ticket.Department;
+        var previousHadIt = ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted;
+        ticket.Department = departmentId;
+        TicketLifecycle.Apply(ticket, TicketAction.Dispatch, context.Person.UserId, context.Now, note, context.Conversation);
+        context.Notices.Dispatch(context.Outbox, $"{context.Key}:ticket:{ticket.Number}", ticket);
+        if (previousHadIt && previous != departmentId)
+        {
+            context.Notices.ToDepartment(context.Outbox, $"{context.Key}:taken-away", previous,
+                $"工单 #{ticket.Number} 已改派给{context.Texts.DepartmentName(departmentId)}，贵单位无需再处理。", ticket.Number);
+        }
+    }
+
+    private static void NotifyCommunityUnlessHere(CommandContext context, Ticket ticket, string what, string content)
+    {
+        var community = context.Config.FindCommunity(ticket.Community);
+        if (community is not null && context.Message.ChatId != community.ChatId)
+        {
+            context.Outbox.ToCommunity($"{context.Key}:{what}:community", community, content, ticket.Number, context.Config);
+        }
+    }
+
+    private static string ResolvedNotice(CommandContext context, Ticket ticket, string? note) =>
+        $"您上报的工单 #{ticket.Number}（{context.Texts.CategoryName(ticket.Category)}，{context.Texts.Place(ticket)}）{TicketStatus.Resolved.Chinese()}。"
+        + (note is null ? "" : $"\n处理说明：{note}")
+        + $"\n如已解决请回复“确认 {ticket.Number}”，未解决请回复“重办 {ticket.Number} 原因”。";
+
+    internal static void AddAfterPhoto(Ticket ticket, CommandPhoto photo, DateTimeOffset now, List<string> added)
+    {
+        if (ticket.Photos.Any(p => p.PhotoId == photo.Id && p.Stage == "after"))
+        {
+            return;
+        }
+
+        ticket.Photos.Add(new TicketPhoto
+        {
+            PhotoId = photo.Id,
+            Stage = "after",
+            Width = photo.Width,
+            Height = photo.Height,
+            PerceptualHash = photo.PerceptualHash,
+            CreatedAt = now,
+        });
+        added.Add(photo.Id);
+    }
+
+    private static Department? FindDepartment(CommunityConfig config, string name)
+    {
+        if (config.FindDepartment(name) is { } byId)
+        {
+            return byId;
+        }
+
+        var exact = config.Departments.FirstOrDefault(d => d.Name == name);
+        if (exact is not null)
+        {
+            return exact;
+        }
+
+        // "环卫" for "五华区环卫华山片区": accepted only when it names one department.
+        var partial = config.Departments.Where(d => d.Name.Contains(name, StringComparison.Ordinal)).Take(2).ToList();
+        return partial.Count == 1 ? partial[0] : null;
+    }
+
+    private static Task<CommandResult> NotNow(Ticket ticket, string word) => Task.FromResult(NotNowResult(ticket, word));
+
+    private static CommandResult NotNowResult(Ticket ticket, string word) =>
+        CommandResult.Refused($"工单 #{ticket.Number} 当前为“{ticket.Status.Chinese()}”，不能{word}。");
+
+    private static Task<CommandResult> Refused(string reason) => Task.FromResult(CommandResult.Refused(reason));
+
+    private static Task<CommandResult> Answer(string answer) => Task.FromResult(CommandResult.Ok(answer));
+}

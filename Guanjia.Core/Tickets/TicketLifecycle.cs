@@ -1,0 +1,113 @@
+namespace Guanjia.Core.Tickets;
+
+/// <summary>What can be done to a ticket. Each action has one row in <see cref="TicketLifecycle"/>.</summary>
+public enum TicketAction
+{
+    Dispatch,
+    Recategorise,
+    Accept,
+    Resolve,
+    Return,
+    Close,
+    Reopen,
+    Escalate,
+    Merge,
+    MarkUrgent,
+    Cancel,
+}
+
+/// <summary>
+/// The allowed transitions (受理 → 派单 → 签收 → 办结 → 确认, with 退回, 重办, 撤销, 合并) and the
+/// one place that changes a ticket's status: every change appends an immutable event.
+/// </summary>
+public static class TicketLifecycle
+{
+    private static readonly TicketStatus[] Open =
+        [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
+
+    private static readonly Dictionary<TicketAction, Transition> Table = new()
+    {
+        [TicketAction.Dispatch] = new(Open, TicketStatus.Dispatched, "dispatched"),
+        [TicketAction.Recategorise] = new(Open, null, "recategorised"),
+        [TicketAction.Accept] = new([TicketStatus.Dispatched], TicketStatus.Accepted, "accepted"),
+        [TicketAction.Resolve] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Resolved, "resolved"),
+        [TicketAction.Return] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Returned, "returned"),
+        [TicketAction.Close] = new([TicketStatus.Resolved], TicketStatus.Closed, "closed"),
+        [TicketAction.Reopen] = new([TicketStatus.Resolved], TicketStatus.Dispatched, "reopened"),
+        [TicketAction.Escalate] = new(Open, null, "escalated"),
+        [TicketAction.Merge] = new(Open, TicketStatus.Merged, "merged"),
+        [TicketAction.MarkUrgent] = new(Open, null, "urgent"),
+        [TicketAction.Cancel] = new(Open, TicketStatus.Cancelled, "cancelled"),
+    };
+
+    public static bool CanApply(TicketStatus status, TicketAction action) => Table[action].From.Contains(status);
+
+    /// <summary>The statuses the action may start from (for the refusal message).</summary>
+    public static IReadOnlyList<TicketStatus> From(TicketAction action) => Table[action].From;
+
+    /// <summary>The event kind the action records.</summary>
+    public static string Kind(TicketAction action) => Table[action].Kind;
+
+    /// <summary>
+    /// Applies <paramref name="action"/>: status, the clock it starts or stops, and the event.
+    /// Callers check <see cref="CanApply"/> first; applying a forbidden action is a bug.
+    /// </summary>
+    public static TicketEvent Apply(
+        Ticket ticket, TicketAction action, string by, DateTimeOffset now,
+        string? note = null, string? conversation = null, IReadOnlyCollection<string>? photos = null)
+    {
+        var row = Table[action];
+        if (!row.From.Contains(ticket.Status))
+        {
+            throw new InvalidOperationException($"Ticket #{ticket.Number}: {action} is not allowed from {ticket.Status}.");
+        }
+
+        var from = ticket.Status;
+        switch (action)
+        {
+            case TicketAction.Dispatch:
+            case TicketAction.Reopen:
+                // 签收 and 办结 are measured again from the new dispatch.
+                ticket.DispatchedAt = now;
+                ticket.AcceptedAt = null;
+                ticket.ResolvedAt = null;
+                break;
+            case TicketAction.Accept:
+                ticket.AcceptedAt = now;
+                break;
+            case TicketAction.Resolve:
+                ticket.ResolvedAt = now;
+                break;
+            case TicketAction.Close:
+                ticket.ClosedAt = now;
+                break;
+            case TicketAction.Escalate:
+                ticket.EscalatedAt = now;
+                break;
+            case TicketAction.MarkUrgent:
+                ticket.Urgent = true;
+                break;
+        }
+
+        if (row.To is { } to)
+        {
+            ticket.Status = to;
+        }
+
+        var entry = new TicketEvent
+        {
+            At = now,
+            Kind = row.Kind,
+            By = by,
+            FromStatus = from,
+            ToStatus = row.To,
+            Note = note is { Length: > 2000 } ? note[..2000] : note,
+            Conversation = conversation,
+            Photos = photos is { Count: > 0 } ? string.Join('|', photos) : null,
+        };
+        ticket.Events.Add(entry);
+        return entry;
+    }
+
+    private sealed record Transition(TicketStatus[] From, TicketStatus? To, string Kind);
+}

@@ -1,0 +1,90 @@
+using Guanjia.Core.Community;
+using Guanjia.Core.Outbox;
+
+namespace Guanjia.Core.Tickets;
+
+/// <summary>The messages a ticket change sends to its department, its community and its reporter.</summary>
+public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
+{
+    /// <summary>
+    /// The dispatch to the ticket's department: markdown, then each before-photo, then for urgent
+    /// tickets a text that @-mentions the members. Keys start with <paramref name="key"/>.
+    /// </summary>
+    public void Dispatch(OutboxWriter outbox, string key, Ticket ticket)
+    {
+        var department = config.FindDepartment(ticket.Department);
+        var community = config.FindCommunity(ticket.Community);
+        if (department is null)
+        {
+            return;
+        }
+
+        // Departments outside the community office see "小巷管家" and the community, not the name.
+        var reporter = community is not null && ticket.Department == community.Office
+            ? config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter
+            : $"小巷管家（{community?.Name ?? ticket.Community}）";
+        outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number);
+        var index = 0;
+        foreach (var photo in ticket.Photos.Where(p => p.Stage == "before"))
+        {
+            outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number);
+        }
+
+        if (ticket.Urgent)
+        {
+            UrgentMention(outbox, $"{key}:urgent", ticket);
+        }
+    }
+
+    /// <summary>A text that @-mentions the department's members about an urgent ticket.</summary>
+    public void UrgentMention(OutboxWriter outbox, string key, Ticket ticket)
+    {
+        if (config.FindDepartment(ticket.Department) is { Members.Count: > 0 } department)
+        {
+            outbox.ToDepartment(key, department, OutboxKind.Text, texts.UrgentMention(ticket), ticket.Number, string.Join('|', department.Members));
+        }
+    }
+
+    public void ToDepartment(OutboxWriter outbox, string key, string departmentId, string content, int ticket)
+    {
+        if (config.FindDepartment(departmentId) is { } department)
+        {
+            outbox.ToDepartment(key, department, OutboxKind.Markdown, content, ticket);
+        }
+    }
+
+    public void ToCommunity(OutboxWriter outbox, string key, Ticket ticket, string content)
+    {
+        if (config.FindCommunity(ticket.Community) is { } community)
+        {
+            outbox.ToCommunity(key, community, content, ticket.Number, config);
+        }
+    }
+
+    /// <summary>
+    /// Tells the reporter where they reported: the community group when the report came from
+    /// it, otherwise their 1:1 chat with the app. Photos follow the text.
+    /// </summary>
+    public void ToReporter(OutboxWriter outbox, string key, Ticket ticket, string content, IEnumerable<string>? photoIds = null)
+    {
+        var community = config.FindCommunity(ticket.Community);
+        var inGroup = community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
+        var index = 0;
+        if (inGroup)
+        {
+            outbox.ToCommunity(key, community!, content, ticket.Number, config);
+            foreach (var photo in photoIds ?? [])
+            {
+                outbox.ToRobot($"{key}:photo:{index++}", community!.RobotKey!, OutboxKind.Image, photo, ticket.Number);
+            }
+
+            return;
+        }
+
+        outbox.ToPeople(key, [ticket.Reporter], OutboxKind.Text, content, ticket.Number);
+        foreach (var photo in photoIds ?? [])
+        {
+            outbox.ToPeople($"{key}:photo:{index++}", [ticket.Reporter], OutboxKind.Image, photo, ticket.Number);
+        }
+    }
+}
