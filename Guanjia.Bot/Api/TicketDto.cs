@@ -4,7 +4,8 @@ namespace Guanjia.Bot.Api;
 
 public sealed record TicketPhotoDto(string Id, string Stage, string Url, string ThumbUrl, int Width, int Height);
 
-public sealed record TicketEventDto(DateTimeOffset At, string Kind, string By, string? From, string? To, string? Note);
+/// <summary>A history entry; <see cref="Photos"/> are the photo ids the change added (办结's after-photos).</summary>
+public sealed record TicketEventDto(DateTimeOffset At, string Kind, string By, string? From, string? To, string? Note, IReadOnlyList<string> Photos);
 
 public sealed record TicketDto(
     int Number,
@@ -20,9 +21,11 @@ public sealed record TicketDto(
     IReadOnlyList<TicketPhotoDto> Photos,
     DateTimeOffset CreatedAt,
     DateTimeOffset DueAt,
+    DateTimeOffset? DispatchedAt,
     DateTimeOffset? AcceptedAt,
     DateTimeOffset? ResolvedAt,
     DateTimeOffset? ClosedAt,
+    DateTimeOffset? EscalatedAt,
     int? PossibleDuplicateOf,
     int? MergedInto,
     IReadOnlyList<TicketEventDto> Events);
@@ -49,12 +52,15 @@ internal static class TicketMapping
                 p.PhotoId, p.Stage, $"/api/media/{p.PhotoId}", $"/api/media/{p.PhotoId}?size=thumb", p.Width, p.Height))],
             Local(ticket.CreatedAt),
             Local(ticket.DueAt),
+            LocalOrNull(ticket.DispatchedAt),
             LocalOrNull(ticket.AcceptedAt),
             LocalOrNull(ticket.ResolvedAt),
             LocalOrNull(ticket.ClosedAt),
+            LocalOrNull(ticket.EscalatedAt),
             ticket.PossibleDuplicateOf,
             ticket.MergedInto,
             [.. ticket.Events.OrderBy(e => e.Id).Select(e => new TicketEventDto(
-                Local(e.At), e.Kind, e.By, e.FromStatus?.Code(), e.ToStatus?.Code(), e.Note))]);
+                Local(e.At), e.Kind, e.By, e.FromStatus?.Code(), e.ToStatus?.Code(), e.Note,
+                e.Photos is { Length: > 0 } photos ? photos.Split('|') : []))]);
     }
 }
