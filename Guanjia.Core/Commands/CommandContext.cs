@@ -40,5 +40,6 @@ public sealed class CommandContext
     public IReadOnlyList<CommandPhoto> Photos { get; init; } = [];
 
     public string Name(string userId) =>
-        userId == "guanjia" ? "小巷管家" : Config.FindPerson(userId)?.Name ?? userId;
+        userId == "guanjia" ? "小巷管家"
+        : Config.FindPerson(userId)?.Name ?? (Config.DepartmentsOf(userId) is [var d, ..] ? d.Name : userId);
 }

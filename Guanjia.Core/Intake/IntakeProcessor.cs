@@ -50,7 +50,7 @@ public sealed partial class IntakeProcessor(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var outbox = new OutboxWriter(db, time);
         var key = $"inbox:{row.Id}";
-        var person = config.FindPerson(message.SenderId);
+        var person = config.FindPerson(message.SenderId) ?? DepartmentMember(message.SenderId);
         if (person is null && config.MerchantOf(message.SenderId) is { } merchant)
         {
             // Merchants are not on the roster of people; they only redeem vouchers.
@@ -265,6 +265,10 @@ public sealed partial class IntakeProcessor(
         var minutes = Math.Max(1, (int)Math.Round(settings.MergeWindow.TotalMinutes));
         outbox.Reply($"{key}:after-photo-pending", message, $"已收到照片。如是处理后照片，请在{minutes}分钟内回复“办结 单号”，我会一并转给上报人。");
     }
+
+    /// <summary>Department members are listed under their department, not among the people.</summary>
+    private Person? DepartmentMember(string userId) =>
+        config.DepartmentsOf(userId) is [var first, ..] ? new Person(userId, first.Name, [], null, []) : null;
 
     private static List<CommandPhoto> CommandPhotos(List<FetchedPhoto> fetched) =>
         [.. fetched.Where(p => p.Id is not null).Select(p => new CommandPhoto(p.Id!, p.Width, p.Height, unchecked((long)p.Hash)))];
