@@ -88,6 +88,13 @@ public sealed partial class IntakeProcessor(
             return;
         }
 
+        if (config.FindPerson(person.UserId) is null)
+        {
+            // A department member who is not also on the roster of people reports nothing.
+            await HandleDepartmentAsync(message, person, fetched, photos, outbox, key, cancellationToken);
+            return;
+        }
+
         CommunityInfo? community;
         if (message.ChatId is { } chatId)
         {

@@ -159,8 +159,18 @@ public sealed class CommandHarness : IAsyncDisposable
         var t = await TicketAsync(number);
         return JsonSerializer.Serialize(new
         {
-            t.Status, t.Category, t.Urgent, t.Department, t.DueAt, t.DispatchedAt, t.AcceptedAt, t.ResolvedAt, t.ClosedAt,
-            t.EscalatedAt, t.MergedInto, t.LowConfidence,
+            t.Status,
+            t.Category,
+            t.Urgent,
+            t.Department,
+            t.DueAt,
+            t.DispatchedAt,
+            t.AcceptedAt,
+            t.ResolvedAt,
+            t.ClosedAt,
+            t.EscalatedAt,
+            t.MergedInto,
+            t.LowConfidence,
             Events = t.Events.Count,
             Photos = t.Photos.Count,
         });

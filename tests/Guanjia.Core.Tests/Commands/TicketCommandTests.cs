@@ -524,6 +524,16 @@ public sealed class TicketCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommunityGroup_TextFromADepartmentMemberNotOnTheRoster_GetsAHint_NotATicket()
+    {
+        var said = await _h.SayAsync("hw-gao", "南路74号院门口垃圾桶满了", Wuhuashan);
+
+        Assert.Contains("帮助", said.Answer, StringComparison.Ordinal);
+        await using var db = _h.NewDb();
+        Assert.Equal(0, await db.Tickets.CountAsync());
+    }
+
+    [Fact]
     public async Task CommunityGroup_ReportStartingWithACommandWord_StaysAReport()
     {
         var said = await _h.SayAsync("lihua", "确认一下南路74号院门口垃圾桶满了没人清运", Wuhuashan);
