@@ -29,8 +29,6 @@ internal static class QuartzSqliteSchema
     ];
 
     public const string Create = """
-'. The job store splits on
-
 CREATE TABLE IF NOT EXISTS qrtz_JOB_DETAILS (
   SCHED_NAME NVARCHAR(120) NOT NULL,
   JOB_NAME NVARCHAR(150) NOT NULL,
