@@ -66,7 +66,10 @@ public static class ChartRenderer
             }
 
             var barPlot = plot.Add.Bars(bars);
-            barPlot.LegendText = name;
+            if (seriesCount > 1)
+            {
+                barPlot.LegendText = name;
+            }
         }
 
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -89,6 +92,7 @@ public static class ChartRenderer
         if (CjkFontName is { } font)
         {
             plot.Font.Set(font);
+            plot.Legend.FontName = font;
         }
 
         return plot;
