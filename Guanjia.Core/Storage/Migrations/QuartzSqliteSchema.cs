@@ -5,7 +5,7 @@ namespace Guanjia.Core.Storage.Migrations;
 /// provisions), with the table prefix <c>qrtz_</c>. Applied by the Scheduling migration so the job
 /// store lives in the Guanjia database and is created with the rest of the schema.
 /// </summary>
-internal static class QuartzSqliteSchema
+public static class QuartzSqliteSchema
 {
     public const string TablePrefix = "qrtz_";
 
