@@ -122,7 +122,11 @@ public sealed class ReminderScan(
             case ReminderKinds.Overdue:
                 db.TicketEvents.Add(new TicketEvent
                 {
-                    TicketNumber = ticket.Number, At = now, Kind = "overdue", By = System, Note = "超过办理时限",
+                    TicketNumber = ticket.Number,
+                    At = now,
+                    Kind = "overdue",
+                    By = System,
+                    Note = "超过办理时限",
                 });
                 if (department is not null)
                 {
@@ -138,7 +142,11 @@ public sealed class ReminderScan(
             case ReminderKinds.Escalated:
                 db.TicketEvents.Add(new TicketEvent
                 {
-                    TicketNumber = ticket.Number, At = now, Kind = "escalated", By = System, Note = "超过办理时限一倍，自动升级街道",
+                    TicketNumber = ticket.Number,
+                    At = now,
+                    Kind = "escalated",
+                    By = System,
+                    Note = "超过办理时限一倍，自动升级街道",
                 });
                 if (config.FindDepartment(config.Street.Office) is { } office)
                 {
