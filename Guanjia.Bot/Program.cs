@@ -2,6 +2,7 @@ using Guanjia.Bot.Api;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
+using Guanjia.Bot.Jobs;
 using Guanjia.Bot.Outbox;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
@@ -12,7 +13,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaOptions()
     .AddGuanjiaStorage()
     .AddGuanjiaCore()
-    .AddApiAuthentication();
+    .AddApiAuthentication()
+    .AddGuanjiaJobs();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
@@ -31,7 +33,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi();
 
 await app.RunAsync();
 

@@ -154,7 +154,8 @@ public static class CommunityConfigLoader
             n.Duration("sla"),
             n.Has("urgentSla") ? n.Duration("urgentSla") : null,
             points,
-            n.OptionalBool("alwaysUrgent") ?? false));
+            n.OptionalBool("alwaysUrgent") ?? false,
+            n.Has("acceptSla") ? n.Duration("acceptSla") : null));
     }
 
     private static (Node Node, Person Value) ReadPerson(Node n, Dictionary<string, HashSet<string>> compoundsByCommunity)

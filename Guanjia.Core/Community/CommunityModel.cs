@@ -39,7 +39,8 @@ public sealed record Department(
 
 /// <summary>
 /// A ticket category. <see cref="Department"/> is a department id or one of the roles
-/// <see cref="PropertyRole"/> / <see cref="CommunityRole"/>.
+/// <see cref="PropertyRole"/> / <see cref="CommunityRole"/>. <see cref="AcceptSla"/> is how long
+/// the department may take to 签收 (optional <c>acceptSla</c>; by default a quarter of the time limit, at most <see cref="DefaultAcceptCap"/>).
 /// </summary>
 public sealed record Category(
     string Code,
@@ -48,11 +49,15 @@ public sealed record Category(
     TimeLimit Sla,
     TimeLimit? UrgentSla,
     int Points,
-    bool AlwaysUrgent)
+    bool AlwaysUrgent,
+    TimeLimit? AcceptSla = null)
 {
     public const string PropertyRole = "property";
     public const string CommunityRole = "community";
     public const string OtherCode = "other";
+
+    /// <summary>Without <c>acceptSla</c>: a quarter of the time limit, at most two hours.</summary>
+    public static readonly TimeSpan DefaultAcceptCap = TimeSpan.FromHours(2);
 
     /// <summary>The time limit for a ticket of this category; urgent ones use urgentSla when set.</summary>
     public TimeLimit TimeLimitFor(bool urgent) => urgent && UrgentSla is { } u ? u : Sla;

@@ -37,11 +37,11 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     }
 
     /// <summary>Posts to a community's group robot (what its secretaries read).</summary>
-    public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config)
+    public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config, OutboxKind kind = OutboxKind.Markdown)
     {
         if (community.RobotKey is { Length: > 0 } robot)
         {
-            Add(key, OutboxChannel.Robot, robot, OutboxKind.Markdown, content, ticket);
+            Add(key, OutboxChannel.Robot, robot, kind, content, ticket);
             return;
         }
 
@@ -51,7 +51,7 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
             .ToList();
         if (secretaries.Count > 0)
         {
-            Add(key, OutboxChannel.AppUser, string.Join('|', secretaries), OutboxKind.Text, content, ticket);
+            Add(key, OutboxChannel.AppUser, string.Join('|', secretaries), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
         }
     }
 

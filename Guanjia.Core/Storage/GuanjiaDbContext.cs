@@ -1,5 +1,6 @@
 using Guanjia.Core.Intake;
 using Guanjia.Core.Outbox;
+using Guanjia.Core.Scheduling;
 using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,6 +15,7 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
+    public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -93,6 +95,14 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
             p.Property(x => x.PhotoId).HasMaxLength(64);
             p.Property(x => x.Failure).HasMaxLength(256);
             p.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
+        });
+
+        modelBuilder.Entity<TicketReminder>(r =>
+        {
+            r.Property(x => x.Kind).HasMaxLength(16);
+            r.HasOne<Ticket>().WithMany().HasForeignKey(x => x.TicketNumber);
+            // The de-duplication of reminders: each threshold once per ticket.
+            r.HasIndex(x => new { x.TicketNumber, x.Kind }).IsUnique();
         });
     }
 

@@ -28,6 +28,9 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public string AppAesKey { get; } = NewAesKey();
 
+    /// <summary>Runs the Quartz scheduler; off by default so tests are not slowed or disturbed by it.</summary>
+    public bool SchedulerEnabled { get; init; }
+
     public static string RepoRoot { get; } = FindRepoRoot();
 
     public async Task InitializeAsync() => WeCom = await FakeWeComServer.StartAsync();
@@ -52,6 +55,7 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("ConnectionStrings:Guanjia", $"Data Source={Path.Combine(_dir, "guanjia.db")}");
         builder.UseSetting("Media:Root", Path.Combine(_dir, "media"));
         builder.UseSetting("Api:Keys:0", ApiKey);
+        builder.UseSetting("Jobs:Enabled", SchedulerEnabled ? "true" : "false");
         builder.UseSetting("WeCom:ApiBaseUrl", WeCom.BaseAddress.ToString());
         builder.UseSetting("WeCom:CorpId", WeCom.CorpId);
         builder.UseSetting("WeCom:Secret", WeCom.Secret);

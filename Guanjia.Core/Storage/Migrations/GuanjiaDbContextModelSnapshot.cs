@@ -182,6 +182,31 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketNumber", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("TicketReminders");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
@@ -360,6 +385,15 @@ namespace Guanjia.Core.Storage.Migrations
                     b.HasIndex("TicketNumber");
 
                     b.ToTable("TicketPhotos");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.HasOne("Guanjia.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Guanjia.Core.Tickets.TicketEvent", b =>

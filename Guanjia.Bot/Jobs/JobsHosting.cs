@@ -1,0 +1,156 @@
+using System.ComponentModel.DataAnnotations;
+using Guanjia.Core.Digest;
+using Guanjia.Core.Reports;
+using Guanjia.Core.Scheduling;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Data.Sqlite;
+using Quartz;
+
+namespace Guanjia.Bot.Jobs;
+
+/// <summary>Cron expressions (Quartz syntax, seconds first) of the scheduled jobs, in the street's time zone.</summary>
+public sealed class JobsOptions : IValidatableObject
+{
+    public const string Section = "Jobs";
+
+    /// <summary>False runs no scheduler (tests); the jobs can still be run through the API.</summary>
+    public bool Enabled { get; set; } = true;
+
+    public string ReminderScan { get; set; } = "0 0/5 * * * ?";
+    public string DailyDigest { get; set; } = "0 0 18 * * ?";
+    public string OverdueList { get; set; } = "0 30 8 * * ?";
+    public string WeeklyReport { get; set; } = "0 30 8 ? * MON";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (key, cron) in Crons())
+        {
+            if (!CronExpression.TryParse(cron, out _))
+            {
+                yield return new ValidationResult($"Jobs:{key} '{cron}' is not a Quartz cron expression (seconds minutes hours day month weekday).", [key]);
+            }
+        }
+    }
+
+    internal IEnumerable<(string Key, string Cron)> Crons() =>
+        [(nameof(ReminderScan), ReminderScan), (nameof(DailyDigest), DailyDigest), (nameof(OverdueList), OverdueList), (nameof(WeeklyReport), WeeklyReport)];
+}
+
+/// <summary>The scheduled jobs: Quartz with its job store in the Guanjia SQLite database, and the run-now API.</summary>
+internal static class JobsHosting
+{
+    public const string Group = "guanjia";
+
+    /// <summary>Job name (as in the API) → the one Core method it runs.</summary>
+    private static readonly Dictionary<string, Func<IServiceProvider, CancellationToken, Task<object>>> Runs = new(StringComparer.Ordinal)
+    {
+        ["reminder-scan"] = async (sp, ct) => await sp.GetRequiredService<ReminderScan>().RunAsync(ct),
+        ["daily-digest"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().RunAsync(ct),
+        ["overdue-list"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().SendOverdueListsAsync(ct),
+        ["weekly-report"] = async (sp, ct) => await sp.GetRequiredService<WeeklyReport>().RunAsync(ct),
+    };
+
+    public static IReadOnlyCollection<string> Names => Runs.Keys;
+
+    public static Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken) =>
+        Runs[name](services, cancellationToken);
+
+    public static WebApplicationBuilder AddGuanjiaJobs(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<ReminderScan>();
+        services.AddScoped<TicketFigures>();
+        services.AddScoped<DailyDigest>();
+        services.AddScoped<WeeklyReport>();
+
+        var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder(builder.Configuration.GetConnectionString("Guanjia"));
+        if (sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
+        {
+            sqlite.DataSource = Path.GetFullPath(source, builder.Environment.ContentRootPath);
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        services.AddQuartz(q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                // The qrtz_ tables come from the EF migration (Scheduling), not from Quartz.
+                store.UseSqlite(sqlite.ConnectionString);
+                store.ConfigureStore(o => o.TablePrefix = Core.Storage.Migrations.QuartzSqliteSchema.TablePrefix);
+            });
+            Schedule<ReminderScanJob>(q, "reminder-scan", options.ReminderScan, zone);
+            Schedule<DailyDigestJob>(q, "daily-digest", options.DailyDigest, zone);
+            Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
+            Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+
+    public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/jobs/{name}/run", RunNowAsync);
+        return api;
+    }
+
+    private static async Task<Results<Ok<JobRunDto>, ProblemHttpResult>> RunNowAsync(
+        string name, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (!Runs.ContainsKey(name))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown job",
+                detail: $"name must be one of {string.Join(", ", Runs.Keys)}.");
+        }
+
+        return TypedResults.Ok(new JobRunDto(name, await RunAsync(name, services, cancellationToken)));
+    }
+
+    // Misfire: FireAndProceed runs a trigger missed while the service was down once, at start, then
+    // keeps the schedule; it never replays each missed occurrence.
+    private static void Schedule<TJob>(IQuartzBuilder q, string name, string cron, TimeZoneInfo zone)
+        where TJob : IJob =>
+        q.ScheduleJob<TJob>(
+            trigger => trigger
+                .WithIdentity(name, Group)
+                .WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
+            job => job.WithIdentity(name, Group));
+}
+
+internal sealed record JobRunDto(string Job, object Result);
+
+[DisallowConcurrentExecution]
+internal sealed class ReminderScanJob(ReminderScan scan) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await scan.RunAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class DailyDigestJob(DailyDigest digest) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await digest.RunAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class OverdueListJob(DailyDigest digest) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await digest.SendOverdueListsAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class WeeklyReportJob(WeeklyReport report) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await report.RunAsync(cancellationToken);
+}

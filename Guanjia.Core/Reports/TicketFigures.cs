@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Text;
+using Guanjia.Core.Community;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guanjia.Core.Reports;
+
+/// <summary>Whose tickets to count: one community, one department, or the whole street (both null).</summary>
+public sealed record FiguresScope(string? Community = null, string? Department = null)
+{
+    public static FiguresScope All { get; } = new();
+}
+
+/// <summary>A calendar period in the street's time zone, for the 统计 command.</summary>
+public enum StatsPeriod
+{
+    Today,
+    ThisWeek,
+    ThisMonth,
+}
+
+/// <summary>
+/// Ticket figures for [From, To): received (created), resolved (办结) and 签收 in the period, the
+/// tickets still open and overdue at To, and who reported.
+/// </summary>
+public sealed record PeriodFigures(
+    DateTimeOffset From,
+    DateTimeOffset To,
+    int Received,
+    int Resolved,
+    int ResolvedOnTime,
+    int Open,
+    int Overdue,
+    int Returned,
+    TimeSpan? MedianToAccept,
+    TimeSpan? MedianToResolve,
+    IReadOnlyList<KeyValuePair<TicketStatus, int>> ByStatus,
+    IReadOnlyList<KeyValuePair<string, int>> ByCategory,
+    IReadOnlyList<KeyValuePair<string, int>> ByDepartment,
+    IReadOnlyList<KeyValuePair<string, int>> ResolvedByCategory,
+    IReadOnlyList<KeyValuePair<string, int>> TopReporters,
+    IReadOnlyList<Ticket> OverdueTickets)
+{
+    /// <summary>按时办结率: resolved by the deadline / resolved; null when nothing was resolved.</summary>
+    public double? OnTimeRate => Resolved == 0 ? null : (double)ResolvedOnTime / Resolved;
+}
+
+/// <summary>Counts tickets for digests, reports and the 统计 command.</summary>
+public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time)
+{
+    /// <summary>The street's time zone, in which periods and days are counted.</summary>
+    public TimeZoneInfo Zone => calendar.Zone;
+
+    private static readonly TicketStatus[] OpenStatuses =
+        [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
+
+    public async Task<PeriodFigures> ComputeAsync(FiguresScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var query = db.Tickets.AsNoTracking().Where(t => t.CreatedAt < to);
+        if (scope.Community is { } community)
+        {
+            query = query.Where(t => t.Community == community);
+        }
+
+        if (scope.Department is { } department)
+        {
+            query = query.Where(t => t.Department == department);
+        }
+
+        var tickets = await query
+            .Where(t => t.CreatedAt >= from || OpenStatuses.Contains(t.Status)
+                || (t.ResolvedAt != null && t.ResolvedAt >= from) || (t.AcceptedAt != null && t.AcceptedAt >= from))
+            .OrderBy(t => t.Number)
+            .ToListAsync(cancellationToken);
+        var numbers = tickets.Select(t => t.Number).ToList();
+        var returned = await db.TicketEvents.AsNoTracking()
+            .Where(e => e.Kind == "returned" && e.At >= from && e.At < to && numbers.Contains(e.TicketNumber))
+            .CountAsync(cancellationToken);
+
+        bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
+        var received = tickets.Where(t => In(t.CreatedAt)).ToList();
+        var resolved = tickets.Where(t => In(t.ResolvedAt)).ToList();
+        var open = tickets.Where(t => OpenStatuses.Contains(t.Status)).ToList();
+        var overdue = open.Where(t => t.DueAt < to).OrderBy(t => t.DueAt).ToList();
+
+        return new PeriodFigures(
+            from,
+            to,
+            received.Count,
+            resolved.Count,
+            resolved.Count(t => t.ResolvedAt <= t.DueAt),
+            open.Count,
+            overdue.Count,
+            returned,
+            Median(tickets.Where(t => In(t.AcceptedAt)).Select(t => t.AcceptedAt!.Value - (t.DispatchedAt ?? t.CreatedAt))),
+            Median(resolved.Select(t => t.ResolvedAt!.Value - t.CreatedAt)),
+            Count(received, t => t.Status),
+            Count(received, t => t.Category),
+            Count(received, t => t.Department),
+            Count(resolved, t => t.Category),
+            Count(received, t => t.Reporter),
+            overdue);
+    }
+
+    /// <summary>[start, end) of the period that contains now, in the street's time zone; weeks start on Monday.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) PeriodBounds(StatsPeriod period)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), calendar.Zone).DateTime);
+        var (first, next) = period switch
+        {
+            StatsPeriod.Today => (today, today.AddDays(1)),
+            StatsPeriod.ThisWeek => (today.AddDays(-(((int)today.DayOfWeek + 6) % 7)), today.AddDays(7 - (((int)today.DayOfWeek + 6) % 7))),
+            _ => (new DateOnly(today.Year, today.Month, 1), new DateOnly(today.Year, today.Month, 1).AddMonths(1)),
+        };
+        return (StartOf(first), StartOf(next));
+    }
+
+    /// <summary>Midnight of a street-local day, as an instant.</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, calendar.Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>The answer to <c>统计 [今日|本周|本月]</c> for a community, a department or the street.</summary>
+    public async Task<string> FormatStatsAsync(FiguresScope scope, StatsPeriod period, CancellationToken cancellationToken)
+    {
+        var (from, to) = PeriodBounds(period);
+        var now = time.GetUtcNow();
+        var f = await ComputeAsync(scope, from, now < to ? now : to, cancellationToken);
+        var name = scope switch
+        {
+            { Community: { } c } => config.FindCommunity(c)?.Name ?? c,
+            { Department: { } d } => texts.DepartmentName(d),
+            _ => config.Street.Name,
+        };
+        var label = period switch
+        {
+            StatsPeriod.Today => "今日",
+            StatsPeriod.ThisWeek => "本周",
+            _ => "本月",
+        };
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"**{name}{label}统计**\n")
+            .Append(CultureInfo.InvariantCulture, $"受理 {f.Received} · 办结 {f.Resolved} · 在办 {f.Open} · 超时 {f.Overdue}\n")
+            .Append(CultureInfo.InvariantCulture, $"按时办结率：{Rate(f.OnTimeRate)}\n")
+            .Append(CultureInfo.InvariantCulture, $"签收用时（中位）：{Span(f.MedianToAccept)}；办结用时（中位）：{Span(f.MedianToResolve)}\n");
+        if (f.Returned > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"退回 {f.Returned} 次\n");
+        }
+
+        if (f.ByStatus.Count > 0)
+        {
+            text.Append("状态：").Append(string.Join("，", f.ByStatus.Select(p => $"{p.Key.Chinese()} {p.Value}"))).Append('\n');
+        }
+
+        if (f.ByCategory.Count > 0)
+        {
+            text.Append("分类：").Append(string.Join("，", f.ByCategory.Select(p => $"{texts.CategoryName(p.Key)} {p.Value}"))).Append('\n');
+        }
+
+        if (scope.Department is null && f.ByDepartment.Count > 0)
+        {
+            text.Append("承办：").Append(string.Join("，", f.ByDepartment.Select(p => $"{texts.DepartmentName(p.Key)} {p.Value}"))).Append('\n');
+        }
+
+        return text.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>"83%" or "—" when nothing was resolved.</summary>
+    public static string Rate(double? rate) =>
+        rate is { } r ? Math.Round(r * 100, MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) + "%" : "—";
+
+    /// <summary>A median duration, or "—" when there is none.</summary>
+    public static string Span(TimeSpan? span) => span is { } s ? Scheduling.ReminderScan.Duration(s) : "—";
+
+    /// <summary>The median; for an even count the mean of the two middle values.</summary>
+    public static TimeSpan? Median(IEnumerable<TimeSpan> values)
+    {
+        var sorted = values.Order().ToList();
+        if (sorted.Count == 0)
+        {
+            return null;
+        }
+
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static List<KeyValuePair<TKey, int>> Count<TKey>(IEnumerable<Ticket> tickets, Func<Ticket, TKey> key)
+        where TKey : notnull =>
+        tickets.GroupBy(key)
+            .Select(g => new KeyValuePair<TKey, int>(g.Key, g.Count()))
+            .OrderByDescending(p => p.Value)
+            .ThenBy(p => p.Key.ToString(), StringComparer.Ordinal)
+            .ToList();
+}

@@ -1,0 +1,290 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Guanjia.Core.Community;
+using Guanjia.Core.Outbox;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guanjia.Core.Scheduling;
+
+/// <summary>What one reminder scan sent: thresholds recorded and group messages enqueued.</summary>
+public sealed record ReminderScanResult(int Reminders, int Messages);
+
+/// <summary>
+/// Walks the open tickets and records each threshold they have passed: 50% and 80% of the time
+/// limit and a late 签收 remind the department; 100% marks the ticket overdue and tells the
+/// department and the community's secretaries; 200% escalates to the street office. Everything one
+/// group is told in a scan goes out as one message.
+/// </summary>
+public sealed class ReminderScan(
+    GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time)
+{
+    public const string System = "system";
+
+    // WeCom markdown content is limited to 4096 bytes; keep a margin for the heading.
+    private const int MaxMessageBytes = 3800;
+
+    private static readonly TicketStatus[] Watched = [TicketStatus.Dispatched, TicketStatus.Accepted];
+
+    public async Task<ReminderScanResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var tickets = await db.Tickets
+            .Where(t => Watched.Contains(t.Status))
+            .OrderBy(t => t.Number)
+            .ToListAsync(cancellationToken);
+        var numbers = tickets.Select(t => t.Number).ToList();
+        var done = (await db.TicketReminders
+                .Where(r => numbers.Contains(r.TicketNumber))
+                .Select(r => new { r.TicketNumber, r.Kind })
+                .ToListAsync(cancellationToken))
+            .Select(r => (r.TicketNumber, r.Kind))
+            .ToHashSet();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var notices = new List<Notice>();
+        foreach (var ticket in tickets)
+        {
+            foreach (var (kind, at) in Thresholds(ticket))
+            {
+                if (now < at || done.Contains((ticket.Number, kind)))
+                {
+                    continue;
+                }
+
+                // The unique (ticket, kind) index decides: a row that already exists inserts nothing.
+                var inserted = await db.Database.ExecuteSqlAsync(
+                    $"INSERT INTO TicketReminders (TicketNumber, Kind, At) VALUES ({ticket.Number}, {kind}, {now.ToUnixTimeMilliseconds()}) ON CONFLICT (TicketNumber, Kind) DO NOTHING",
+                    cancellationToken);
+                if (inserted == 0)
+                {
+                    continue;
+                }
+
+                notices.AddRange(NoticesFor(ticket, kind, now));
+            }
+        }
+
+        var messages = Enqueue(notices, now);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ReminderScanResult(notices.Select(n => (n.Ticket.Number, n.Kind)).Distinct().Count(), messages);
+    }
+
+    /// <summary>When each threshold of this ticket is reached, earliest first.</summary>
+    public IReadOnlyList<(string Kind, DateTimeOffset At)> Thresholds(Ticket ticket)
+    {
+        var start = ticket.DispatchedAt ?? ticket.CreatedAt;
+        var span = ticket.DueAt - start;
+        if (span <= TimeSpan.Zero)
+        {
+            return [(ReminderKinds.Overdue, ticket.DueAt)];
+        }
+
+        var category = config.FindCategory(ticket.Category);
+        var limit = category?.TimeLimitFor(ticket.Urgent);
+        // Working-day limits double by counting the same working days again after the deadline,
+        // so a weekend or holiday in between does not escalate early.
+        var escalateAt = limit is { IsWorkingDays: true } wd ? calendar.Due(ticket.DueAt, wd) : ticket.DueAt + span;
+        var list = new List<(string, DateTimeOffset)>
+        {
+            (ReminderKinds.Half, start + (span / 2)),
+            (ReminderKinds.Late, start + (span * 0.8)),
+        };
+        if (ticket.Status == TicketStatus.Dispatched && ticket.AcceptedAt is null)
+        {
+            list.Add((ReminderKinds.Accept, AcceptDeadline(start, span, category?.AcceptSla)));
+        }
+
+        list.Add((ReminderKinds.Overdue, ticket.DueAt));
+        list.Add((ReminderKinds.Escalated, escalateAt));
+        return list;
+    }
+
+    private DateTimeOffset AcceptDeadline(DateTimeOffset start, TimeSpan span, TimeLimit? acceptSla)
+    {
+        if (acceptSla is { } sla)
+        {
+            return calendar.Due(start, sla);
+        }
+
+        var quarter = span / 4;
+        return start + (quarter < Category.DefaultAcceptCap ? quarter : Category.DefaultAcceptCap);
+    }
+
+    private IEnumerable<Notice> NoticesFor(Ticket ticket, string kind, DateTimeOffset now)
+    {
+        var department = config.FindDepartment(ticket.Department);
+        switch (kind)
+        {
+            case ReminderKinds.Overdue:
+                db.TicketEvents.Add(new TicketEvent
+                {
+                    TicketNumber = ticket.Number,
+                    At = now,
+                    Kind = "overdue",
+                    By = System,
+                    Note = "超过办理时限",
+                });
+                if (department is not null)
+                {
+                    yield return Notice.ForDepartment(department, ticket, kind);
+                }
+
+                if (config.FindCommunity(ticket.Community) is { } community)
+                {
+                    yield return Notice.ForCommunity(community, ticket, kind, Secretaries(community));
+                }
+
+                break;
+            case ReminderKinds.Escalated:
+                db.TicketEvents.Add(new TicketEvent
+                {
+                    TicketNumber = ticket.Number,
+                    At = now,
+                    Kind = "escalated",
+                    By = System,
+                    Note = "超过办理时限一倍，自动升级街道",
+                });
+                if (config.FindDepartment(config.Street.Office) is { } office)
+                {
+                    yield return Notice.ForDepartment(office, ticket, kind);
+                }
+
+                break;
+            default:
+                if (department is not null)
+                {
+                    yield return Notice.ForDepartment(department, ticket, kind);
+                }
+
+                break;
+        }
+    }
+
+    private List<string> Secretaries(CommunityInfo community) =>
+        config.People.Where(p => p.HasRole(Person.SecretaryRole) && p.CommunityId == community.Id).Select(p => p.UserId).ToList();
+
+    private int Enqueue(List<Notice> notices, DateTimeOffset now)
+    {
+        var outbox = new OutboxWriter(db, time);
+        var messages = 0;
+        // A community office often shares its community's group: group by where the message lands.
+        foreach (var group in notices.GroupBy(n => n.Address, StringComparer.Ordinal))
+        {
+            var items = group.DistinctBy(n => (n.Ticket.Number, n.Kind)).ToList();
+            var parts = Compose(items, now);
+            var id = Hash(string.Join(',', items.Select(n => $"{n.Ticket.Number}:{n.Kind}")));
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var key = $"reminders:{Hash(group.Key)}:{id}:{i}";
+                var first = items[0];
+                var ticket = items.Count == 1 ? first.Ticket.Number : (int?)null;
+                if (first.Department is { } department)
+                {
+                    outbox.ToDepartment(key, department, OutboxKind.Markdown, parts[i], ticket);
+                }
+                else
+                {
+                    outbox.ToCommunity(key, first.Community!, parts[i], ticket, config);
+                }
+
+                messages++;
+            }
+        }
+
+        return messages;
+    }
+
+    // Robot keys are credentials: outbox keys carry only a hash of the destination.
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
+    private List<string> Compose(List<Notice> items, DateTimeOffset now)
+    {
+        string[] order = [ReminderKinds.Escalated, ReminderKinds.Overdue, ReminderKinds.Accept, ReminderKinds.Late, ReminderKinds.Half];
+        var lines = new List<string>();
+        foreach (var kind in order)
+        {
+            var ofKind = items.Where(n => n.Kind == kind).OrderBy(n => n.Ticket.Number).ToList();
+            if (ofKind.Count == 0)
+            {
+                continue;
+            }
+
+            lines.Add(Heading(kind, ofKind.Count));
+            lines.AddRange(ofKind.Select(n => Line(n, now)));
+        }
+
+        var parts = new List<string>();
+        var current = new StringBuilder($"**工单提醒** {texts.Time(now)}");
+        foreach (var line in lines)
+        {
+            if (Encoding.UTF8.GetByteCount(current.ToString()) + Encoding.UTF8.GetByteCount(line) + 1 > MaxMessageBytes)
+            {
+                parts.Add(current.ToString());
+                current = new StringBuilder("**工单提醒（续）**");
+            }
+
+            current.Append('\n').Append(line);
+        }
+
+        parts.Add(current.ToString());
+        return parts;
+    }
+
+    private static string Heading(string kind, int count) => kind switch
+    {
+        ReminderKinds.Escalated => $"<font color=\"warning\">超时一倍，已升级街道（{count}件）</font>",
+        ReminderKinds.Overdue => $"<font color=\"warning\">已超时（{count}件）</font>",
+        ReminderKinds.Accept => $"超时未签收，请回复“接单 单号”（{count}件）",
+        ReminderKinds.Late => $"时限已过80%（{count}件）",
+        _ => $"时限已过半（{count}件）",
+    };
+
+    private string Line(Notice n, DateTimeOffset now)
+    {
+        var t = n.Ticket;
+        var place = t.Compound is { } c && config.FindCompound(c) is { } compound ? compound.Name : texts.Place(t);
+        var state = now >= t.DueAt ? $"超时{Duration(now - t.DueAt)}" : $"剩余{Duration(t.DueAt - now)}";
+        var party = n.Kind is ReminderKinds.Overdue or ReminderKinds.Escalated ? $" · {texts.DepartmentName(t.Department)}" : "";
+        return $"> #{t.Number} {texts.CategoryName(t.Category)} · {place}{party} · 时限{texts.Time(t.DueAt)} · {state}";
+    }
+
+    /// <summary>A duration as people say it: 2天3小时, 3小时20分, 15分.</summary>
+    public static string Duration(TimeSpan span)
+    {
+        if (span < TimeSpan.FromMinutes(1))
+        {
+            return "不到1分钟";
+        }
+
+        var text = new StringBuilder();
+        if (span.Days > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{span.Days}天");
+        }
+
+        if (span.Hours > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{span.Hours}小时");
+        }
+
+        if (span.Days == 0 && span.Minutes > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{span.Minutes}分");
+        }
+
+        return text.ToString();
+    }
+
+    private sealed record Notice(Ticket Ticket, string Kind, Department? Department, CommunityInfo? Community, string Address)
+    {
+        public static Notice ForDepartment(Department d, Ticket t, string kind) =>
+            new(t, kind, d, null, d.RobotKey is { Length: > 0 } r ? $"robot:{r}" : $"app:{string.Join('|', d.Members)}");
+
+        public static Notice ForCommunity(CommunityInfo c, Ticket t, string kind, IReadOnlyList<string> secretaries) =>
+            new(t, kind, null, c, c.RobotKey is { Length: > 0 } r ? $"robot:{r}" : $"app:{string.Join('|', secretaries)}");
+    }
+}
