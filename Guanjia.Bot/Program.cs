@@ -1,10 +1,19 @@
 using Guanjia.Bot.Api;
+using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Outbox;
+using Guanjia.Bot.Replay;
+using Guanjia.Bot.Sandbox;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
+
+if (args is ["replay", ..])
+{
+    Environment.ExitCode = await ReplayCommand.RunAsync(args[1..]);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,7 +21,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaOptions()
     .AddGuanjiaStorage()
     .AddGuanjiaCore()
-    .AddApiAuthentication();
+    .AddApiAuthentication()
+    .AddSandbox();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
@@ -32,6 +42,8 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
 app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi();
+app.MapDashboard();
+app.MapSandbox();
 
 await app.RunAsync();
 
