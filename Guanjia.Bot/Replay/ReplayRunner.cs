@@ -2,7 +2,9 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Guanjia.Bot.Api;
+using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Sandbox;
+using Guanjia.Core.Tickets;
 using Guanjia.WeCom.Crypto;
 using Spectre.Console;
 
@@ -95,6 +97,8 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
                 }
             });
 
+        var names = await DirectoryAsync(cancellationToken);
+        string Name(IReadOnlyList<NamedDto>? list, string id) => list?.FirstOrDefault(n => n.Id == id)?.Name ?? id;
         var tickets = new List<ReplayTicket>();
         foreach (var (number, line) in numbers.OrderBy(n => n.Key))
         {
@@ -104,13 +108,24 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
             if (response.IsSuccessStatusCode && await response.Content.ReadFromJsonAsync<TicketDto>(Json, cancellationToken) is { } ticket
                 && ticket.CreatedAt >= started.AddSeconds(-5))
             {
-                tickets.Add(new ReplayTicket(ticket.Number, ticket.Category, ticket.Department, ticket.Compound, ticket.Status, line));
+                tickets.Add(new ReplayTicket(
+                    ticket.Number, Name(names?.Categories, ticket.Category), Name(names?.Departments, ticket.Department),
+                    ticket.Compound is { } compound ? Name(names?.Compounds, compound) : null,
+                    TicketStatusNames.TryParse(ticket.Status, out var status) ? status.Chinese() : ticket.Status, line));
             }
         }
 
         var summary = new ReplaySummary(attempted, accepted, tickets, failures);
         Render(summary);
         return summary;
+    }
+
+    private async Task<CommunityDirectoryDto?> DirectoryAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/community");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys.ApiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<CommunityDirectoryDto>(Json, cancellationToken) : null;
     }
 
     private async Task<(string? ResponseUrl, string? Failure)> SendAsync(
