@@ -20,7 +20,8 @@ let directory = null;
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const nameOf = (list, id) => (directory?.[list] || []).find(x => x.id === id)?.name || id || "-";
+const SYSTEM = { guanjia: "小巷管家（系统）", system: "小巷管家（系统）" };
+const nameOf = (list, id) => (list === "people" && SYSTEM[id]) || (directory?.[list] || []).find(x => x.id === id)?.name || id || "-";
 const fmt = iso => {
   if (!iso) return "-";
   const d = new Date(iso);
