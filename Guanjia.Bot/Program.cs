@@ -1,6 +1,6 @@
 using Guanjia.Bot.Api;
-using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Callbacks;
+using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Outbox;
