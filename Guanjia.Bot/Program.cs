@@ -1,11 +1,20 @@
 using Guanjia.Bot.Api;
 using Guanjia.Bot.Callbacks;
+using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
 using Guanjia.Bot.Outbox;
+using Guanjia.Bot.Replay;
+using Guanjia.Bot.Sandbox;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
+
+if (args is ["replay", ..])
+{
+    Environment.ExitCode = await ReplayCommand.RunAsync(args[1..]);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,7 +23,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaStorage()
     .AddGuanjiaCore()
     .AddApiAuthentication()
-    .AddGuanjiaJobs();
+    .AddGuanjiaJobs()
+    .AddSandbox();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
@@ -34,6 +44,8 @@ app.UseAuthorization();
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
 app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi();
+app.MapDashboard();
+app.MapSandbox();
 
 await app.RunAsync();
 

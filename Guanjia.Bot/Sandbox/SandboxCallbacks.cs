@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Guanjia.WeCom.Crypto;
+
+namespace Guanjia.Bot.Sandbox;
+
+/// <summary>
+/// Builds intelligent-bot callbacks exactly as WeCom sends them (JSON plaintext, AES envelope,
+/// msg_signature query); shared by the chat simulator and <c>replay</c>.
+/// </summary>
+public static class SandboxCallbacks
+{
+    public const string BotName = "小巷管家";
+    public const string BotId = "aibot-sandbox";
+
+    /// <summary>The plaintext JSON of a bot message: text, image, or mixed when both; group messages carry the @mention.</summary>
+    public static string MessageJson(string msgId, string userId, string? chatId, string? text, string? imageUrl, string responseUrl)
+    {
+        var group = chatId is not null;
+        var content = group ? $"@{BotName} {text}".TrimEnd() : text ?? "";
+        var message = new Dictionary<string, object>
+        {
+            ["msgid"] = msgId,
+            ["aibotid"] = BotId,
+            ["chattype"] = group ? "group" : "single",
+            ["from"] = new { userid = userId },
+            ["response_url"] = responseUrl,
+        };
+        if (group)
+        {
+            message["chatid"] = chatId!;
+        }
+
+        var hasText = !string.IsNullOrWhiteSpace(text);
+        if (imageUrl is null)
+        {
+            message["msgtype"] = "text";
+            message["text"] = new { content };
+        }
+        else if (!hasText && !group)
+        {
+            message["msgtype"] = "image";
+            message["image"] = new { url = imageUrl };
+        }
+        else
+        {
+            // In a group the image only reaches the bot together with the @mention, i.e. as one mixed message.
+            message["msgtype"] = "mixed";
+            message["mixed"] = new
+            {
+                msg_item = new object[]
+                {
+                    new { msgtype = "text", text = new { content } },
+                    new { msgtype = "image", image = new { url = imageUrl } },
+                },
+            };
+        }
+
+        return JsonSerializer.Serialize(message);
+    }
+
+    /// <summary>An encrypted, signed POST to <c>/wecom/bot/callback</c> relative to <paramref name="baseAddress"/>.</summary>
+    public static HttpRequestMessage Post(Uri baseAddress, WeComCallbackCrypto crypto, string plaintextJson, DateTimeOffset now)
+    {
+        var encrypted = crypto.Encrypt(plaintextJson).Value!;
+        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var signature = crypto.ComputeSignature(timestamp, nonce, encrypted);
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, $"wecom/bot/callback?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}"))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { encrypt = encrypted }), Encoding.UTF8, "application/json"),
+        };
+    }
+
+    /// <summary>What WeCom serves at a bot image URL: AES-256-CBC with the bot key, IV = key[..16], PKCS#7 padded to 32 bytes.</summary>
+    public static byte[] EncryptMedia(ReadOnlySpan<byte> plain, string encodingAesKey)
+    {
+        var key = Convert.FromBase64String(encodingAesKey + "=");
+        var pad = 32 - (plain.Length % 32);
+        var padded = new byte[plain.Length + pad];
+        plain.CopyTo(padded);
+        padded.AsSpan(plain.Length).Fill((byte)pad);
+        using var aes = Aes.Create();
+        aes.Key = key;
+        return aes.EncryptCbc(padded, key.AsSpan(0, 16), PaddingMode.None);
+    }
+}

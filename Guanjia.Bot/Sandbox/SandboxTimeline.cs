@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Guanjia.WeCom.Fake;
+
+namespace Guanjia.Bot.Sandbox;
+
+/// <summary>
+/// One line of a conversation as WeCom would show it. Kind: <c>user</c> (a person's message), <c>reply</c> (the bot's
+/// answer), <c>robot</c> (a group robot post) or <c>app</c> (the app's message); Image: a URL or data URL of a photo.
+/// </summary>
+public sealed record TimelineEntry(long Seq, string Conversation, DateTimeOffset At, string Kind, string Sender, string? Text, bool Markdown, string? Image);
+
+/// <summary>
+/// What each sandbox conversation shows: people's messages recorded when they are sent, and
+/// everything the service sent to the fake WeCom, assigned to the conversation it reached.
+/// </summary>
+internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimeProvider time)
+{
+    // The sandbox is a demo; keep memory bounded however long it runs.
+    private const int MaxEntries = 5000;
+    private const int MaxPhotos = 500;
+
+    private readonly Lock _lock = new();
+    private readonly List<TimelineEntry> _entries = [];
+    private readonly ConcurrentDictionary<string, string> _responseCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _photos = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _photoOrder = new();
+    private int _synced;
+    private long _seq;
+
+    /// <summary>A fresh response_url whose replies will show in <paramref name="conversation"/>.</summary>
+    public Uri NewResponseUrl(string conversation)
+    {
+        var url = fake.NewResponseUrl();
+        var code = System.Web.HttpUtility.ParseQueryString(url.Query)["response_code"]!;
+        _responseCodes[code] = conversation;
+        return url;
+    }
+
+    public string AddPhoto(byte[] jpeg)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        _photos[id] = jpeg;
+        _photoOrder.Enqueue(id);
+        while (_photoOrder.Count > MaxPhotos && _photoOrder.TryDequeue(out var old))
+        {
+            _photos.TryRemove(old, out _);
+        }
+
+        return id;
+    }
+
+    /// <summary>The texts the service answered to the message that carried <paramref name="responseUrl"/>.</summary>
+    public IReadOnlyList<string> RepliesTo(string responseUrl)
+    {
+        var code = Uri.TryCreate(responseUrl, UriKind.Absolute, out var uri)
+            ? System.Web.HttpUtility.ParseQueryString(uri.Query)["response_code"]
+            : null;
+        return code is null
+            ? []
+            : [.. fake.Messages.Where(m => m.Kind == RecordedMessageKind.ResponseUrl && m.Target == code).Select(m => Render(m).Text ?? "")];
+    }
+
+    public byte[]? Photo(string id) => _photos.GetValueOrDefault(id);
+
+    public void AddUserMessage(string conversation, string sender, string? text, string? photoId)
+    {
+        lock (_lock)
+        {
+            SyncLocked();
+            if (!string.IsNullOrWhiteSpace(text))
+            {
+                AddLocked(conversation, time.GetUtcNow(), "user", sender, text, markdown: false, image: null);
+            }
+
+            if (photoId is not null)
+            {
+                AddLocked(conversation, time.GetUtcNow(), "user", sender, null, markdown: false, image: "/sandbox/api/photos/" + photoId);
+            }
+        }
+    }
+
+    /// <summary>Entries of <paramref name="conversation"/> after sequence number <paramref name="after"/>.</summary>
+    public IReadOnlyList<TimelineEntry> Since(string conversation, long after)
+    {
+        lock (_lock)
+        {
+            SyncLocked();
+            return [.. _entries.Where(e => e.Seq > after && e.Conversation == conversation)];
+        }
+    }
+
+    private void SyncLocked()
+    {
+        var messages = fake.Messages;
+        for (; _synced < messages.Count; _synced++)
+        {
+            var message = messages[_synced];
+            var (text, markdown, image) = Render(message);
+            foreach (var (conversation, kind, sender) in Destinations(message))
+            {
+                AddLocked(conversation, message.ReceivedAt, kind, sender, text, markdown, image);
+            }
+        }
+    }
+
+    private IEnumerable<(string Conversation, string Kind, string Sender)> Destinations(RecordedMessage message)
+    {
+        switch (message.Kind)
+        {
+            case RecordedMessageKind.ResponseUrl when _responseCodes.TryGetValue(message.Target, out var conversation):
+                yield return (conversation, "reply", SandboxCallbacks.BotName);
+                break;
+            case RecordedMessageKind.Webhook:
+                foreach (var id in chats.ForRobotKey(message.Target))
+                {
+                    yield return (id, "robot", "群机器人");
+                }
+
+                break;
+            case RecordedMessageKind.AppChat when chats.ForChatId(message.Target) is { } chat:
+                yield return (chat, "app", SandboxCallbacks.BotName + "（应用）");
+                break;
+            case RecordedMessageKind.App:
+                foreach (var user in message.Target.Split('|', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    yield return (SandboxChats.SinglePrefix + user, "app", SandboxCallbacks.BotName + "（应用）");
+                }
+
+                break;
+        }
+    }
+
+    private static (string? Text, bool Markdown, string? Image) Render(RecordedMessage message)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(message.Json);
+            var root = doc.RootElement;
+            switch (message.MsgType)
+            {
+                case "text" when root.TryGetProperty("text", out var t):
+                    var content = t.TryGetProperty("content", out var c) ? c.GetString() : null;
+                    var mentioned = t.TryGetProperty("mentioned_list", out var m) && m.ValueKind == JsonValueKind.Array
+                        ? string.Join(' ', m.EnumerateArray().Select(x => "@" + x.GetString()))
+                        : "";
+                    return ((content + (mentioned.Length > 0 ? "\n" + mentioned : "")).Trim(), false, null);
+                case "markdown" or "markdown_v2" when root.TryGetProperty(message.MsgType, out var md):
+                    return (md.TryGetProperty("content", out var mc) ? mc.GetString() : null, true, null);
+                case "image" when root.TryGetProperty("image", out var img) && img.TryGetProperty("base64", out var b64):
+                    var data = b64.GetString() ?? "";
+                    var mime = data.StartsWith("iVBOR", StringComparison.Ordinal) ? "image/png" : "image/jpeg";
+                    return (null, false, $"data:{mime};base64,{data}");
+                default:
+                    return ($"[{message.MsgType} 消息]", false, null);
+            }
+        }
+        catch (JsonException)
+        {
+            return ("[无法显示的消息]", false, null);
+        }
+    }
+
+    private void AddLocked(string conversation, DateTimeOffset at, string kind, string sender, string? text, bool markdown, string? image)
+    {
+        _entries.Add(new TimelineEntry(++_seq, conversation, at, kind, sender, text, markdown, image));
+        if (_entries.Count > MaxEntries)
+        {
+            _entries.RemoveRange(0, _entries.Count - MaxEntries);
+        }
+    }
+}

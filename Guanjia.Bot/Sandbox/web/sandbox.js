@@ -1,0 +1,111 @@
+// 聊天模拟器: speaks as a person from community.yaml; the server encrypts each message with the bot's keys and
+// posts it to its own /wecom/bot/callback. Timelines show what the fake WeCom received for each conversation.
+"use strict";
+
+const $ = s => document.querySelector(s);
+const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+const state = { setup: null, person: null, conversation: null, after: 0, seen: {} };
+
+/** WeCom markdown as WeCom shows it: **bold**, > quotes, <font color="info|comment|warning">. */
+function markdown(text) {
+  return esc(text)
+    .replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")
+    .replace(/&lt;font color=&quot;(info|comment|warning)&quot;&gt;(.*?)&lt;\/font&gt;/g, '<span class="font-$1">$2</span>')
+    .replace(/^&gt; ?/gm, "│ ");
+}
+
+function entryHtml(e) {
+  const me = e.kind === "user" && e.sender === state.person?.name;
+  const cls = me ? "me" : e.kind === "robot" ? "robot" : "";
+  const time = new Date(e.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+  const body = e.image ? `<img src="${esc(e.image)}" alt="图片">` : e.markdown ? markdown(e.text) : esc(e.text);
+  return `<div class="msg ${cls}" data-kind="${esc(e.kind)}"><span class="who">${esc(e.sender)} · ${time}</span><div class="bubble">${body}</div></div>`;
+}
+
+function convLink(c) {
+  return `<a href="#" data-id="${esc(c.id)}" class="${state.conversation?.id === c.id ? "active" : ""}">${esc(c.name)}</a>`;
+}
+
+function renderConversations() {
+  const s = state.setup;
+  $("#singles").innerHTML = convLink({ id: "u:" + state.person.userId, name: "与" + s.botName + "单聊" });
+  $("#communities").innerHTML = s.groups.filter(g => g.kind === "community").map(convLink).join("");
+  $("#departments").innerHTML = s.groups.filter(g => g.kind === "department").map(convLink).join("");
+  document.querySelectorAll(".convs a").forEach(a => a.addEventListener("click", e => {
+    e.preventDefault();
+    open(a.dataset.id);
+  }));
+}
+
+function open(id) {
+  const group = state.setup.groups.find(g => g.id === id);
+  state.conversation = group || { id, kind: "single", name: "与" + state.setup.botName + "单聊（" + state.person.name + "）" };
+  state.after = 0;
+  $("#timeline").innerHTML = "";
+  $("#chat-title").textContent = state.conversation.name;
+  renderConversations();
+  poll();
+}
+
+let polling = false;
+
+async function poll() {
+  if (!state.conversation || polling) return;
+  polling = true;
+  try { await pollOnce(); } finally { polling = false; }
+}
+
+async function pollOnce() {
+  const id = state.conversation.id;
+  const res = await fetch(`/sandbox/api/timeline?conversation=${encodeURIComponent(id)}&after=${state.after}`).catch(() => null);
+  if (!res || !res.ok || state.conversation?.id !== id) return;
+  const entries = await res.json();
+  if (entries.length === 0) return;
+  const timeline = $("#timeline");
+  timeline.insertAdjacentHTML("beforeend", entries.map(entryHtml).join(""));
+  state.after = entries[entries.length - 1].seq;
+  timeline.scrollTop = timeline.scrollHeight;
+}
+
+async function send(e) {
+  e.preventDefault();
+  if (!state.conversation) { $("#status").textContent = "请先选择会话"; return; }
+  const form = new FormData();
+  form.set("from", state.person.userId);
+  form.set("conversation", state.conversation.id);
+  form.set("text", $("#text").value);
+  const file = $("#photo").files[0];
+  if (file) form.set("photo", file);
+  $("#send").disabled = true;
+  $("#status").textContent = "发送中…";
+  try {
+    const res = await fetch("/sandbox/api/send", { method: "POST", body: form });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) { $("#status").textContent = body.title || "发送失败"; return; }
+    $("#status").textContent = body.accepted ? "已送达" : "回调被拒绝：HTTP " + body.status;
+    $("#text").value = "";
+    $("#photo").value = "";
+    poll();
+  } finally {
+    $("#send").disabled = false;
+  }
+}
+
+async function start() {
+  state.setup = await (await fetch("/sandbox/api/setup")).json();
+  const select = $("#person");
+  select.innerHTML = state.setup.people.map(p => `<option value="${esc(p.userId)}">${esc(p.name)}（${esc(p.role)}）</option>`).join("");
+  select.addEventListener("change", () => {
+    state.person = state.setup.people.find(p => p.userId === select.value);
+    const community = state.setup.groups.find(g => g.id === "c:" + state.person.community);
+    open(state.conversation?.kind === "single" || !state.conversation ? (community?.id || "u:" + state.person.userId) : state.conversation.id);
+  });
+  state.person = state.setup.people.find(p => p.role === "小巷管家") || state.setup.people[0];
+  select.value = state.person.userId;
+  open("c:" + state.person.community);
+  $("#composer").addEventListener("submit", send);
+  $("#text").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send(e); });
+  setInterval(poll, 1000);
+}
+
+start();
