@@ -1,5 +1,6 @@
 using Guanjia.Core.Intake;
 using Guanjia.Core.Outbox;
+using Guanjia.Core.Points;
 using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -14,6 +15,13 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+    public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
+    public DbSet<LedgerMovement> LedgerMovements => Set<LedgerMovement>();
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
+    public DbSet<ReportReview> ReportReviews => Set<ReportReview>();
+    public DbSet<VoucherFailure> VoucherFailures => Set<VoucherFailure>();
+    public DbSet<MerchantStatement> MerchantStatements => Set<MerchantStatement>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -92,6 +100,8 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
             p.Property(x => x.Failure).HasMaxLength(256);
             p.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
         });
+
+        modelBuilder.ConfigurePoints();
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
