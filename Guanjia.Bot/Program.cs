@@ -3,6 +3,7 @@ using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Outbox;
+using Guanjia.Bot.Points;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 
@@ -12,7 +13,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaOptions()
     .AddGuanjiaStorage()
     .AddGuanjiaCore()
-    .AddApiAuthentication();
+    .AddApiAuthentication()
+    .AddGuanjiaPoints();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
@@ -31,7 +33,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapPointsApi();
 
 await app.RunAsync();
 
