@@ -38,9 +38,15 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
         }
 
         var prefix = ticket!.Number == root!.Number ? "" : $"#{ticket.Number} 已合并到 #{root.Number}，按主单审核。";
-        if (await db.ReportReviews.AnyAsync(r => r.TicketNumber == root.Number && r.Approved, cancellationToken))
+        var cluster = await ClusterAsync(root, cancellationToken);
+        var clusterNumbers = cluster.Select(t => t.Number).ToList();
+
+        // A ticket approved before it was merged has paid for the problem already.
+        var approved = await db.ReportReviews.Where(r => clusterNumbers.Contains(r.TicketNumber) && r.Approved)
+            .Select(r => (int?)r.TicketNumber).FirstOrDefaultAsync(cancellationToken);
+        if (approved is { } done)
         {
-            return PointsReply.Refused($"{prefix}#{root.Number} 已审核通过，积分已发过。");
+            return PointsReply.Refused($"{prefix}#{done} 已审核通过，积分已发过。");
         }
 
         var category = config.FindCategory(root.Category);
@@ -49,7 +55,6 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
             return PointsReply.Refused($"{prefix}#{root.Number} 的分类「{category?.Name ?? root.Category}」没有积分。");
         }
 
-        var cluster = await ClusterAsync(root, cancellationToken);
         var earliestFirst = cluster.OrderBy(t => t.CreatedAt).ThenBy(t => t.Number).ToList();
         var paidTickets = Scheme.DuplicateReporters == DuplicateReporters.All
             ? earliestFirst.DistinctBy(t => t.Reporter, StringComparer.Ordinal).ToList()
@@ -59,7 +64,6 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
             return PointsReply.Refused($"{prefix}不能审核自己上报的工单，请其他书记审核。");
         }
 
-        var clusterNumbers = cluster.Select(t => t.Number).ToList();
         var now = time.GetUtcNow();
         var paid = new List<string>();
         var notes = new List<string>();

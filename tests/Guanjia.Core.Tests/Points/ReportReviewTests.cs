@@ -202,6 +202,23 @@ public sealed class ReportReviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Approve_SurvivorOfATicketApprovedBeforeItWasMerged_PaysNothingMore()
+    {
+        var first = await _f.AddTicketAsync("zhoumin");
+        var survivor = await _f.AddTicketAsync("lihua");
+        await _f.Points(p => p.ApproveReportAsync(_f.Chenjing, first.Number));
+        await _f.SetStatusAsync(first.Number, TicketStatus.Merged, mergedInto: survivor.Number);
+        var before = await _f.CountsAsync();
+
+        var reply = await _f.Points(p => p.ApproveReportAsync(_f.Chenjing, survivor.Number));
+
+        Assert.False(reply.Succeeded);
+        Assert.Contains($"#{first.Number} 已审核通过", reply.Text, StringComparison.Ordinal);
+        Assert.Equal(before, await _f.CountsAsync());
+        Assert.Equal(3, await _f.PersonBalanceAsync("zhoumin"));
+    }
+
+    [Fact]
     public async Task Approve_MergedDuplicates_WithAllReporters_PaysEachDistinctReporter()
     {
         var f = new PointsFixture(c => WithPoints(c, c.Points with { DuplicateReporters = DuplicateReporters.All }));
