@@ -5,6 +5,7 @@ using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
 using Guanjia.Bot.Outbox;
+using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
 using Guanjia.Bot.Sandbox;
 using Guanjia.Core.Intake;
@@ -24,6 +25,7 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaCore()
     .AddApiAuthentication()
     .AddGuanjiaJobs()
+    .AddGuanjiaPoints()
     .AddSandbox();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
@@ -43,7 +45,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi();
 app.MapDashboard();
 app.MapSandbox();
 

@@ -209,7 +209,25 @@ public static class CommunityConfigLoader
         Unique(tasks, t => t.Value.Code, "code", "task");
         var merchants = n.Sequence("merchants").Select(m => (Node: m, Value: new Merchant(m.String("id"), m.String("name"), m.StringList("members")))).ToList();
         Unique(merchants, m => m.Value.Id, "id", "merchant");
-        return new PointsConfig(value, n.OptionalInt("dailyCapPerPerson") ?? int.MaxValue, tasks.Select(t => t.Value).ToList(), merchants.Select(m => m.Value).ToList());
+        var validDays = n.OptionalInt("voucherValidDays") ?? 30;
+        if (validDays <= 0)
+        {
+            throw n.Error("voucherValidDays", "must be positive");
+        }
+
+        var duplicates = n.OptionalString("duplicateReporters") switch
+        {
+            null or "none" => DuplicateReporters.None,
+            "all" => DuplicateReporters.All,
+            _ => throw n.Error("duplicateReporters", "must be none or all"),
+        };
+        return new PointsConfig(
+            value,
+            n.OptionalInt("dailyCapPerPerson") ?? int.MaxValue,
+            tasks.Select(t => t.Value).ToList(),
+            merchants.Select(m => m.Value).ToList(),
+            validDays,
+            duplicates);
     }
 
     private static (Node Node, PointsTask Value) ReadTask(Node n)

@@ -78,12 +78,24 @@ public sealed record Person(
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }
 
-/// <summary>The points scheme (积分).</summary>
+/// <summary>
+/// The points scheme (积分). <see cref="VoucherValidDays"/> is how long a voucher code lives;
+/// <see cref="DuplicateReporters"/> who is paid when duplicates were merged into one ticket.
+/// </summary>
 public sealed record PointsConfig(
     decimal PointValueCny,
     int DailyCapPerPerson,
     IReadOnlyList<PointsTask> Tasks,
-    IReadOnlyList<Merchant> Merchants);
+    IReadOnlyList<Merchant> Merchants,
+    int VoucherValidDays = 30,
+    DuplicateReporters DuplicateReporters = DuplicateReporters.None);
+
+/// <summary>Who earns when duplicate reports were merged: only the first reporter, or every distinct reporter.</summary>
+public enum DuplicateReporters
+{
+    None,
+    All,
+}
 
 /// <summary>
 /// A task that earns points. <see cref="Points"/> is null when <see cref="PointsFromCategory"/>

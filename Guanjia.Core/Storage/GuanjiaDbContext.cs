@@ -1,5 +1,6 @@
 using Guanjia.Core.Intake;
 using Guanjia.Core.Outbox;
+using Guanjia.Core.Points;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,13 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
     public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+    public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
+    public DbSet<LedgerMovement> LedgerMovements => Set<LedgerMovement>();
+    public DbSet<Voucher> Vouchers => Set<Voucher>();
+    public DbSet<ReportReview> ReportReviews => Set<ReportReview>();
+    public DbSet<VoucherFailure> VoucherFailures => Set<VoucherFailure>();
+    public DbSet<MerchantStatement> MerchantStatements => Set<MerchantStatement>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -104,6 +112,7 @@ public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbCo
             // The de-duplication of reminders: each threshold once per ticket.
             r.HasIndex(x => new { x.TicketNumber, x.Kind }).IsUnique();
         });
+        modelBuilder.ConfigurePoints();
     }
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(

@@ -1,0 +1,37 @@
+namespace Guanjia.Core.Points;
+
+/// <summary>
+/// The answer of a points operation: <see cref="Text"/> is the Chinese reply for the chat.
+/// A refusal (<see cref="Succeeded"/> false) changed nothing in the ledger.
+/// </summary>
+public sealed record PointsReply(bool Succeeded, string Text, int Points = 0, string? VoucherCode = null)
+{
+    public static PointsReply Done(string text, int points = 0, string? voucherCode = null) => new(true, text, points, voucherCode);
+
+    public static PointsReply Refused(string text) => new(false, text);
+}
+
+/// <summary>The usage lines shown with a refusal.</summary>
+public static class PointsUsage
+{
+    public const string Review = "用法：审核 <单号> 通过|驳回";
+    public const string Award = "用法：奖励 <人> <任务> [说明]";
+    public const string Patrol = "用法：打卡 [小区]";
+    public const string Voucher = "用法：领券 <积分>";
+    public const string Redeem = "用法：兑换 <券码>";
+    public const string Show = "用法：积分 [人]";
+}
+
+/// <summary>Transfer kinds.</summary>
+public static class TransferKinds
+{
+    public const string Report = "report";
+    public const string TaskPrefix = "task:";
+    public const string VoucherIssue = "voucher-issue";
+    public const string VoucherRedeem = "voucher-redeem";
+    public const string VoucherExpire = "voucher-expire";
+    public const string Settlement = "settlement";
+    public const string Reversal = "reversal";
+
+    public static string Task(string code) => TaskPrefix + code;
+}
