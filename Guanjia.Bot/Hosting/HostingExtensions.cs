@@ -21,6 +21,8 @@ internal static class HostingExtensions
     {
         builder.Configuration
             .AddJsonFile(Path.Combine(builder.Environment.ContentRootPath, "config", "appsettings.json"), optional: true, reloadOnChange: false)
+            // ASPNETCORE_URLS must still beat the file's "Urls" (the contract: 5080 unless it says otherwise).
+            .AddEnvironmentVariables("ASPNETCORE_")
             .AddEnvironmentVariables()
             .AddCommandLine(args);
         return builder;
@@ -77,7 +79,9 @@ internal static class HostingExtensions
         }
 
         sqlite.Pooling = true;
-        builder.Services.AddDbContext<GuanjiaDbContext>(options => options.UseSqlite(sqlite.ConnectionString));
+        builder.Services.AddSingleton<SqliteWriteGate>();
+        builder.Services.AddDbContext<GuanjiaDbContext>((sp, options) =>
+            options.UseSqlite(sqlite.ConnectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), new SqliteSynchronousNormal()));
         return builder;
     }
 
@@ -98,8 +102,8 @@ internal static class HostingExtensions
         await db.Database.MigrateAsync();
         if (db.Database.IsSqlite())
         {
-            // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            // WAL (persistent) lets readers run beside the writer; see SqliteSynchronousNormal for sync.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Guanjia.Core.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Guanjia.Core.Intake;
@@ -77,15 +78,23 @@ public sealed class InboxWriter : IAsyncDisposable
 
     private async Task<List<long>> WriteBatchAsync(List<Pending> batch)
     {
+        using var first = SqliteWriteGate.Prioritize();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync();
+            if (db.Database.IsSqlite())
+            {
+                // The 200 WeCom gets means "stored": this commit is synced to disk, even on power loss.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
+            }
+
+            // Through EF, so the write gate (SqliteWriteGate) orders it with the other writers.
+            await using var transaction = await db.Database.BeginTransactionAsync();
             await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
+            command.Transaction = transaction.GetDbTransaction();
             // ON CONFLICT DO NOTHING is understood by SQLite and PostgreSQL alike.
             command.CommandText =
                 """

@@ -8,8 +8,16 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Guanjia.Core.Storage;
 
-public class GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options) : DbContext(options)
+public class GuanjiaDbContext : DbContext
 {
+    public GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options)
+        : base(options)
+    {
+        // A single-statement SaveChanges would otherwise run without a transaction and so
+        // bypass SqliteWriteGate, meeting SQLite's busy lock (and its 150 ms sleep) instead.
+        Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+    }
+
     public DbSet<Ticket> Tickets => Set<Ticket>();
     public DbSet<TicketEvent> TicketEvents => Set<TicketEvent>();
     public DbSet<TicketPhoto> TicketPhotos => Set<TicketPhoto>();
