@@ -7,6 +7,7 @@ using Guanjia.Bot.Jobs;
 using Guanjia.Bot.Outbox;
 using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
+using Guanjia.Bot.Reports;
 using Guanjia.Bot.Sandbox;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
@@ -45,7 +46,7 @@ app.UseAuthorization();
 
 app.MapHealthChecks("/healthz");
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi();
 app.MapDashboard();
 app.MapSandbox();
 

@@ -36,18 +36,11 @@ public sealed class DailyDigest(
                 continue;
             }
 
-            var scope = new FiguresScope(Community: community.Id);
-            var day = await figures.ComputeAsync(scope, now.AddDays(-1), now, cancellationToken);
-            outbox.ToCommunity(key, community, Summary(community, day, stamp), null, config);
+            var days = await SevenDaysAsync(new FiguresScope(Community: community.Id), now, cancellationToken);
+            outbox.ToCommunity(key, community, Summary(community, days[^1], stamp), null, config);
             messages++;
 
-            var days = new List<PeriodFigures>();
-            for (var i = 6; i >= 0; i--)
-            {
-                days.Add(i == 0 ? day : await figures.ComputeAsync(scope, now.AddDays(-i - 1), now.AddDays(-i), cancellationToken));
-            }
-
-            var png = ChartRenderer.RenderPng(WeekPanels(days));
+            var png = ChartRenderer.RenderPng(SevenDayPanels(days));
             if (await ChartStore.SaveAsync(photos, png, cancellationToken) is { } id)
             {
                 outbox.ToCommunity($"{key}:chart", community, id, null, config, OutboxKind.Image);
@@ -128,7 +121,20 @@ public sealed class DailyDigest(
 
     private string PersonName(string userId) => config.FindPerson(userId)?.Name ?? userId;
 
-    private List<ChartPanel> WeekPanels(List<PeriodFigures> days)
+    /// <summary>Figures of the seven 24-hour days ending at <paramref name="end"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<PeriodFigures>> SevenDaysAsync(FiguresScope scope, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        var days = new List<PeriodFigures>();
+        for (var i = 6; i >= 0; i--)
+        {
+            days.Add(await figures.ComputeAsync(scope, end.AddDays(-i - 1), end.AddDays(-i), cancellationToken));
+        }
+
+        return days;
+    }
+
+    /// <summary>The digest's chart: new and resolved per day, then per category, over <paramref name="days"/>.</summary>
+    public IReadOnlyList<ChartPanel> SevenDayPanels(IReadOnlyList<PeriodFigures> days)
     {
         var labels = days.Select(d => texts.Time(d.To)[..texts.Time(d.To).IndexOf(' ', StringComparison.Ordinal)]).ToList();
         var perDay = new ChartPanel(
