@@ -185,6 +185,174 @@ async function renderTicket(main, number) {
 
 tabs.push({ id: "tickets", title: "工单", render: renderTickets });
 
+// ---- 统计 tab ---------------------------------------------------------------
+
+let figuresCommunity = "";
+
+/** Fetches JSON; errors become Chinese messages (the API's problem titles are English, for programs). */
+async function apiJson(path, messages = {}) {
+  const res = await fetch(path, { headers: { Authorization: "Bearer " + localStorage.getItem(KEY_STORAGE) } });
+  if (res.status === 401) throw new Unauthorized();
+  if (!res.ok) throw new Error(messages[res.status] || `服务暂时不可用（HTTP ${res.status}），请稍后刷新重试。`);
+  return res.json();
+}
+
+function countTable(title, rows, extra) {
+  if (!rows.length) return `<h4>${title}</h4><p class="muted">暂无。</p>`;
+  return `<h4>${title}</h4><table class="list compact"><thead><tr><th>名称</th><th class="num">受理</th>${extra ? `<th class="num">${extra.title}</th>` : ""}</tr></thead>
+    <tbody>${rows.map(r => `<tr><td>${esc(r.name)}</td><td class="num">${r.count}</td>${extra ? `<td class="num">${extra.of(r.id)}</td>` : ""}</tr>`).join("")}</tbody></table>`;
+}
+
+function figuresCard(label, f, chartPath, chartCaption) {
+  const resolvedOf = id => f.resolvedByCategory.find(r => r.id === id)?.count ?? 0;
+  const tiles = [
+    ["received", "受理", f.received], ["resolved", "办结", f.resolved], ["open", "在办", f.open],
+    ["overdue", "超时", f.overdue, f.overdue > 0 ? "bad" : ""], ["rate", "按时办结率", f.onTimeRateText],
+    ["accept", "签收用时（中位）", f.medianToAcceptText], ["resolve", "办结用时（中位）", f.medianToResolveText], ["returned", "退回", f.returned],
+  ];
+  const quiet = f.received === 0 && f.resolved === 0;
+  return `<div class="card figures" id="figures-${f.period}">
+    <h3 style="margin-top:0">${esc(f.scope)} · ${label} <span class="muted small">${fmt(f.from)} 至 ${fmt(f.to)}</span></h3>
+    <div class="tiles">${tiles.map(([id, name, value, cls]) => `<div class="tile ${cls || ""}" data-figure="${id}"><div class="value">${esc(value)}</div><div class="name">${name}</div></div>`).join("")}</div>
+    ${quiet ? `<p class="empty small">${label}还没有新受理或办结的工单。</p>` : ""}
+    <div class="split">
+      <div>${countTable("按分类", f.byCategory, { title: "办结", of: resolvedOf })}</div>
+      <div>${countTable("按承办单位", f.byDepartment)}</div>
+    </div>
+    ${f.overdueTickets.length ? `<h4>超时工单</h4><p>${f.overdueTickets.map(t => `<a href="#/tickets/${t.number}">#${t.number}</a> ${esc(nameOf("categories", t.category))} · ${esc(nameOf("departments", t.department))}（时限 ${fmt(t.dueAt)}）`).join("<br>")}</p>` : ""}
+    <h4>${chartCaption}</h4>
+    <img class="chart" alt="${chartCaption}" data-src="${chartPath}">
+  </div>`;
+}
+
+async function renderFigures(main) {
+  main.innerHTML = `
+    <div class="card filters" id="figures-filters">
+      <label>范围 <select name="community">${options(directory.communities, figuresCommunity, "全街道")}</select></label>
+      <span class="spacer"></span><button class="plain" id="refresh">刷新</button>
+    </div>
+    <div id="figures" class="split"><div class="empty">正在统计…</div></div>`;
+  $("#figures-filters").addEventListener("change", e => { figuresCommunity = e.target.value; renderFigures(main); });
+  $("#refresh").addEventListener("click", () => renderFigures(main));
+  const q = figuresCommunity ? "&community=" + encodeURIComponent(figuresCommunity) : "";
+  const messages = { 400: "统计范围不正确，请重新选择社区。" };
+  const [today, week] = await Promise.all([
+    apiJson("/api/figures?period=today" + q, messages),
+    apiJson("/api/figures?period=week" + q, messages),
+  ]);
+  const box = $("#figures");
+  if (!box) return;
+  box.innerHTML =
+    figuresCard("今日", today, "/api/figures/chart.png?period=today" + q, "近7日新增与办结") +
+    figuresCard("本周", week, "/api/figures/chart.png?period=week", "本周各社区、各承办单位对比（全街道）");
+  await loadImages(box);
+  box.querySelectorAll("img.chart:not([src])").forEach(img => img.replaceWith(Object.assign(document.createElement("p"), { className: "error", textContent: "图表加载失败，请刷新重试。" })));
+}
+
+// ---- 积分 tab ---------------------------------------------------------------
+
+const TRANSFER = {
+  report: "上报奖励", "voucher-issue": "领券", "voucher-redeem": "核销", "voucher-expire": "券过期退回",
+  settlement: "结算", reversal: "冲正",
+};
+const VOUCHER = { issued: "未使用", redeemed: "已核销", expired: "已过期" };
+const kindName = k => TRANSFER[k] || (k.startsWith("task:") ? "任务奖励" : k);
+
+async function renderPoints(main, userId) {
+  const people = directory.people;
+  main.innerHTML = `
+    <div class="card filters" id="points-filters">
+      <label>人员 <select name="person">${options(people, userId || "", "请选择人员")}</select></label>
+    </div>
+    <div id="points"></div>`;
+  $("#points-filters").addEventListener("change", e => { location.hash = e.target.value ? "#/points/" + encodeURIComponent(e.target.value) : "#/points"; });
+  const box = $("#points");
+  if (!userId) {
+    box.innerHTML = `<div class="card empty">请选择一位人员，查看其积分余额和明细。</div>`;
+    return;
+  }
+  const p = await apiJson("/api/points/" + encodeURIComponent(userId), { 404: "没有这个人员，请从列表中重新选择。" });
+  const amount = n => `<span class="${n > 0 ? "plus" : "minus"}">${n > 0 ? "+" : ""}${n}</span>`;
+  box.innerHTML = `
+    <div class="card" id="balance">
+      <div class="tiles"><div class="tile" data-figure="balance"><div class="value">${p.balance}</div><div class="name">${esc(p.name || nameOf("people", p.userId))} 的积分余额</div></div>
+      <div class="tile"><div class="value">${p.movements.filter(m => m.amount > 0).reduce((s, m) => s + m.amount, 0)}</div><div class="name">累计获得</div></div>
+      <div class="tile"><div class="value">${p.vouchers.filter(v => v.state === "issued").length}</div><div class="name">未使用的券</div></div></div>
+    </div>
+    <div class="card" style="padding:0"><h3 class="pad">积分明细</h3>${p.movements.length === 0
+      ? `<div class="empty">还没有积分记录。上报的问题被确认、完成任务后会获得积分。</div>`
+      : `<table class="list" id="movements"><thead><tr><th>时间</th><th>类型</th><th>事由</th><th class="num">变动</th><th class="num">余额</th><th>工单</th><th>经办</th></tr></thead>
+        <tbody>${p.movements.slice().reverse().map(m => `<tr><td>${fmt(m.at)}</td><td>${esc(kindName(m.kind))}</td><td>${esc(m.reason)}${m.note ? `<br><span class="muted">${esc(m.note)}</span>` : ""}</td>
+          <td class="num">${amount(m.amount)}</td><td class="num">${m.balance}</td><td>${m.ticket ? `<a href="#/tickets/${m.ticket}">#${m.ticket}</a>` : "-"}</td><td>${esc(nameOf("people", m.by))}</td></tr>`).join("")}</tbody></table>`}</div>
+    <div class="card" style="padding:0"><h3 class="pad">兑换券</h3>${p.vouchers.length === 0
+      ? `<div class="empty">还没有领过兑换券。</div>`
+      : `<table class="list" id="vouchers"><thead><tr><th>券码</th><th class="num">积分</th><th>状态</th><th>领取时间</th><th>有效期至</th><th>核销商户</th></tr></thead>
+        <tbody>${p.vouchers.slice().reverse().map(v => `<tr><td><code>${esc(v.code)}</code></td><td class="num">${v.points}</td><td>${esc(VOUCHER[v.state] || v.state)}</td>
+          <td>${fmt(v.issuedAt)}</td><td>${fmt(v.expiresAt)}</td><td>${v.merchant ? esc(v.merchant) + `<br><span class="muted">${fmt(v.redeemedAt)}</span>` : "-"}</td></tr>`).join("")}</tbody></table>`}</div>`;
+}
+
+// ---- 结算 tab ---------------------------------------------------------------
+
+/** The month before this one in street time: the one that can be settled. */
+function lastMonth() {
+  const [y, m] = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }).split("-").map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+const PAID_ERRORS = {
+  400: "月份格式不正确。", 404: "没有这个商户。",
+  409: "无法标记：可能本月尚未结束（下月1日起才能结算），或已被他人标记为已付。请刷新后查看。",
+};
+
+async function renderStatements(main, month) {
+  month = /^\d{4}-\d{2}$/.test(month || "") ? month : lastMonth();
+  main.innerHTML = `
+    <div class="card filters" id="statement-filters">
+      <label>结算月份 <input type="month" name="month" value="${esc(month)}"></label>
+      <span class="spacer"></span><a class="button plain" id="csv" download="商户结算-${esc(month)}.csv" href="#" aria-disabled="true">下载 CSV</a>
+    </div>
+    <p class="error" id="statement-error"></p>
+    <div id="statements" class="card" style="padding:0"></div>`;
+  $("#statement-filters").addEventListener("change", e => { if (e.target.value) location.hash = "#/statements/" + e.target.value; });
+  const list = await apiJson("/api/points/statements?month=" + encodeURIComponent(month), { 400: "月份格式不正确，请重新选择。" });
+  const box = $("#statements");
+  if (!box) return;
+  if (list.length === 0) {
+    box.innerHTML = `<div class="empty">没有商户。请在 community.yaml 中配置商户。</div>`;
+  } else {
+    const total = key => list.reduce((s, x) => s + x[key], 0);
+    box.innerHTML = `<table class="list" id="statement-table"><thead><tr><th>商户</th><th class="num">核销券数</th><th class="num">积分</th><th class="num">金额（元）</th><th>状态</th><th></th></tr></thead>
+      <tbody>${list.map(s => `<tr data-merchant="${esc(s.merchant)}"><td>${esc(s.merchantName)}</td><td class="num">${s.vouchers}</td><td class="num">${s.points}</td><td class="num">${s.cny.toFixed(2)}</td>
+        <td>${s.status === "paid" ? `<span class="badge closed">已付</span> <span class="muted">${fmt(s.paidAt)} · ${esc(nameOf("people", s.paidBy))}</span>` : `<span class="badge accepted">待付</span>`}</td>
+        <td>${s.status === "paid" ? "" : `<button class="plain pay" data-merchant="${esc(s.merchant)}" data-name="${esc(s.merchantName)}" data-cny="${s.cny.toFixed(2)}">标记已付</button>`}</td></tr>`).join("")}</tbody>
+      <tfoot><tr><th>合计</th><th class="num">${total("vouchers")}</th><th class="num">${total("points")}</th><th class="num">${total("cny").toFixed(2)}</th><th colspan="2"></th></tr></tfoot></table>
+      ${total("vouchers") === 0 ? `<div class="empty small">${esc(month)} 没有核销记录。</div>` : ""}`;
+  }
+  box.querySelectorAll("button.pay").forEach(b => b.addEventListener("click", async () => {
+    if (!confirm(`确认已向「${b.dataset.name}」支付 ${month} 的结算款 ¥${b.dataset.cny}？\n标记后该月结算单将冻结，不能撤销。`)) return;
+    b.disabled = true;
+    const res = await fetch(`/api/points/statements/${encodeURIComponent(b.dataset.merchant)}/${month}/paid`,
+      { method: "POST", headers: { Authorization: "Bearer " + localStorage.getItem(KEY_STORAGE) } });
+    if (res.ok) return renderStatements(main, month);
+    b.disabled = false;
+    if (res.status === 401) { localStorage.removeItem(KEY_STORAGE); return showLogin("密钥无效，请重新输入。"); }
+    $("#statement-error").textContent = PAID_ERRORS[res.status] || `标记失败（HTTP ${res.status}），请稍后重试。`;
+  }));
+  // The CSV needs the key too: fetch it now and offer it as a blob link.
+  const csv = await fetch("/api/points/statements?month=" + encodeURIComponent(month),
+    { headers: { Authorization: "Bearer " + localStorage.getItem(KEY_STORAGE), Accept: "text/csv" } });
+  const link = $("#csv");
+  if (csv.ok && link) {
+    // A BOM so that Excel opens the UTF-8 Chinese names correctly.
+    link.href = URL.createObjectURL(new Blob(["\ufeff", await csv.text()], { type: "text/csv;charset=utf-8" }));
+    link.removeAttribute("aria-disabled");
+  }
+}
+
+tabs.push({ id: "figures", title: "统计", render: renderFigures });
+tabs.push({ id: "points", title: "积分", render: renderPoints });
+tabs.push({ id: "statements", title: "结算", render: renderStatements });
+
 $("#logout").addEventListener("click", () => { localStorage.removeItem(KEY_STORAGE); showLogin(); });
 window.addEventListener("hashchange", route);
 route();

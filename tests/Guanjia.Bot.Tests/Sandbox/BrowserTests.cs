@@ -1,4 +1,12 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using Guanjia.Core.Community;
+using Guanjia.Core.Points;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -54,6 +62,98 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
         Assert.True(await photo.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : 0") > 0, "the before-photo did not load");
         await Expect(dashboard.Locator("#events")).ToContainTextAsync("创建");
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-ticket.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task FiguresPointsAndStatementsTabs_ShowTheApiFigures_ChartsLedger_AndMarkAStatementPaid()
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium not found at {Chromium}: apt-get install chromium, or set GUANJIA_CHROMIUM.");
+        Directory.CreateDirectory(ScreenshotDir);
+        var month = await SeedTicketAndLastMonthsRedemptionAsync();
+        using var http = factory.RealClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", factory.Keys.ApiKey);
+        using var today = JsonDocument.Parse(await http.GetStringAsync("/api/figures?period=today"));
+        using var points = JsonDocument.Parse(await http.GetStringAsync("/api/points/yangfang"));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 }, Locale = "zh-CN", TimezoneId = "Asia/Shanghai" });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(factory.BaseAddress + "#/figures");
+        var received = today.RootElement.GetProperty("received").GetInt32();
+        Assert.True(received >= 1);
+        await Expect(page.Locator("#figures-today [data-figure='received'] .value")).ToHaveTextAsync(received.ToString(CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
+        await Expect(page.Locator("#figures-week [data-figure='rate'] .name")).ToHaveTextAsync("按时办结率");
+        await Expect(page.Locator("#figures-today")).ToContainTextAsync("消防隐患");
+        foreach (var chart in await page.Locator("img.chart").AllAsync())
+        {
+            await Expect(chart).ToHaveAttributeAsync("src", BlobPattern());
+            await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth > 0", await chart.ElementHandleAsync());
+            Assert.Equal(960, await chart.EvaluateAsync<int>("img => img.naturalWidth"));
+        }
+
+        Assert.Equal(2, await page.Locator("img.chart").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-figures.png"), FullPage = true });
+
+        await page.Locator("nav.tabs a", new() { HasText = "积分" }).ClickAsync();
+        await Expect(page.Locator("#points")).ToContainTextAsync("请选择一位人员");
+        await page.Locator("#points-filters select").SelectOptionAsync("yangfang");
+        var balance = points.RootElement.GetProperty("balance").GetInt32();
+        await Expect(page.Locator("[data-figure='balance'] .value")).ToHaveTextAsync(balance.ToString(CultureInfo.InvariantCulture));
+        await Expect(page.Locator("[data-figure='balance'] .name")).ToContainTextAsync("杨芳");
+        await Expect(page.Locator("#movements tbody tr")).ToHaveCountAsync(points.RootElement.GetProperty("movements").GetArrayLength());
+        await Expect(page.Locator("#vouchers")).ToContainTextAsync("已核销");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-points.png"), FullPage = true });
+
+        await page.GotoAsync(factory.BaseAddress + "#/statements/" + month);
+        var row = page.Locator("#statement-table tr[data-merchant='chunhui']");
+        await Expect(row).ToContainTextAsync("待付", new() { Timeout = 15_000 });
+        await Expect(row).ToContainTextAsync("40.00");
+        await Expect(page.Locator("#csv")).ToHaveAttributeAsync("href", BlobPattern());
+        string? question = null;
+        page.Dialog += async (_, dialog) =>
+        {
+            question = dialog.Message;
+            await dialog.AcceptAsync();
+        };
+        await row.Locator("button.pay").ClickAsync();
+        await Expect(row).ToContainTextAsync("已付");
+        Assert.Contains("春晖食品", question, StringComparison.Ordinal);
+        await Expect(row.Locator("button.pay")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-statements.png"), FullPage = true });
+    }
+
+    /// <summary>A fire ticket reported now, and 杨芳's 4-point voucher redeemed at 春晖食品 last month; returns that month.</summary>
+    private async Task<string> SeedTicketAndLastMonthsRedemptionAsync()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<GuanjiaDbContext>();
+        var config = services.GetRequiredService<CommunityConfig>();
+        var now = DateTimeOffset.UtcNow;
+        db.Tickets.Add(new Ticket
+        {
+            Status = TicketStatus.Dispatched,
+            Category = "fire",
+            Community = "wuhuashan",
+            Department = "chuncheng",
+            Reporter = "lihua",
+            Text = "楼道堆放杂物堵住了安全出口",
+            Conversation = "wrkSFfCgAAwuhuashan",
+            CreatedAt = now,
+            DispatchedAt = now,
+            DueAt = now.AddHours(24),
+        });
+        await db.SaveChangesAsync();
+
+        var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        var first = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-1);
+        var pointsService = new PointsService(db, config, services.GetRequiredService<StreetCalendar>(), new FakeTimeProvider(first.AddDays(14).AddHours(10)));
+        await pointsService.AwardAsync(config.FindPerson("zhaolei")!, "yangfang", "rescue", null);
+        var voucher = await pointsService.IssueVoucherAsync(config.FindPerson("yangfang")!, 4);
+        var redeemed = await pointsService.RedeemAsync(new Person("sh-chun", "sh-chun", [], null, []), voucher.VoucherCode);
+        Assert.True(redeemed.Succeeded, redeemed.Text);
+        return first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(@"已受理 #(\d+)")]
