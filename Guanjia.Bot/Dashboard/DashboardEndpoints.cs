@@ -4,14 +4,15 @@ using Microsoft.Extensions.FileProviders;
 
 namespace Guanjia.Bot.Dashboard;
 
-/// <summary>The names the dashboard shows for ids: communities with their compounds, departments, categories.</summary>
+/// <summary>The names the dashboard shows for ids: communities with their compounds, departments, categories, people, merchants.</summary>
 public sealed record CommunityDirectoryDto(
     string Street,
     IReadOnlyList<NamedDto> Communities,
     IReadOnlyList<NamedDto> Compounds,
     IReadOnlyList<NamedDto> Departments,
     IReadOnlyList<NamedDto> Categories,
-    IReadOnlyList<NamedDto> People);
+    IReadOnlyList<NamedDto> People,
+    IReadOnlyList<NamedDto> Merchants);
 
 public sealed record NamedDto(string Id, string Name);
 
@@ -33,5 +34,6 @@ internal static class DashboardEndpoints
         [.. c.Communities.SelectMany(x => x.Compounds).Select(x => new NamedDto(x.Id, x.Name))],
         [.. c.Departments.Select(x => new NamedDto(x.Id, x.Name))],
         [.. c.Categories.Select(x => new NamedDto(x.Code, x.Name))],
-        [.. c.People.Select(x => new NamedDto(x.UserId, x.Name))]);
+        [.. c.People.Select(x => new NamedDto(x.UserId, x.Name))],
+        [.. c.Points.Merchants.Select(x => new NamedDto(x.Id, x.Name))]);
 }

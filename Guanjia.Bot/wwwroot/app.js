@@ -20,7 +20,7 @@ let directory = null;
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-const SYSTEM = { guanjia: "小巷管家（系统）", system: "小巷管家（系统）" };
+const SYSTEM = { guanjia: "小巷管家（系统）", system: "小巷管家（系统）", api: "看板（API 密钥）" };
 const nameOf = (list, id) => (list === "people" && SYSTEM[id]) || (directory?.[list] || []).find(x => x.id === id)?.name || id || "-";
 const fmt = iso => {
   if (!iso) return "-";
@@ -203,7 +203,7 @@ function countTable(title, rows, extra) {
     <tbody>${rows.map(r => `<tr><td>${esc(r.name)}</td><td class="num">${r.count}</td>${extra ? `<td class="num">${extra.of(r.id)}</td>` : ""}</tr>`).join("")}</tbody></table>`;
 }
 
-function figuresCard(label, f, chartPath, chartCaption) {
+function figuresCard(label, f) {
   const resolvedOf = id => f.resolvedByCategory.find(r => r.id === id)?.count ?? 0;
   const tiles = [
     ["received", "受理", f.received], ["resolved", "办结", f.resolved], ["open", "在办", f.open],
@@ -220,8 +220,6 @@ function figuresCard(label, f, chartPath, chartCaption) {
       <div>${countTable("按承办单位", f.byDepartment)}</div>
     </div>
     ${f.overdueTickets.length ? `<h4>超时工单</h4><p>${f.overdueTickets.map(t => `<a href="#/tickets/${t.number}">#${t.number}</a> ${esc(nameOf("categories", t.category))} · ${esc(nameOf("departments", t.department))}（时限 ${fmt(t.dueAt)}）`).join("<br>")}</p>` : ""}
-    <h4>${chartCaption}</h4>
-    <img class="chart" alt="${chartCaption}" data-src="${chartPath}">
   </div>`;
 }
 
@@ -231,7 +229,8 @@ async function renderFigures(main) {
       <label>范围 <select name="community">${options(directory.communities, figuresCommunity, "全街道")}</select></label>
       <span class="spacer"></span><button class="plain" id="refresh">刷新</button>
     </div>
-    <div id="figures" class="split"><div class="empty">正在统计…</div></div>`;
+    <div id="figures" class="split"><div class="empty">正在统计…</div></div>
+    <div id="charts" class="charts"></div>`;
   $("#figures-filters").addEventListener("change", e => { figuresCommunity = e.target.value; renderFigures(main); });
   $("#refresh").addEventListener("click", () => renderFigures(main));
   const q = figuresCommunity ? "&community=" + encodeURIComponent(figuresCommunity) : "";
@@ -242,11 +241,14 @@ async function renderFigures(main) {
   ]);
   const box = $("#figures");
   if (!box) return;
-  box.innerHTML =
-    figuresCard("今日", today, "/api/figures/chart.png?period=today" + q, "近7日新增与办结") +
-    figuresCard("本周", week, "/api/figures/chart.png?period=week", "本周各社区、各承办单位对比（全街道）");
-  await loadImages(box);
-  box.querySelectorAll("img.chart:not([src])").forEach(img => img.replaceWith(Object.assign(document.createElement("p"), { className: "error", textContent: "图表加载失败，请刷新重试。" })));
+  box.innerHTML = figuresCard("今日", today) + figuresCard("本周", week);
+  const charts = $("#charts");
+  const chart = (id, path, caption) => `<div class="card" id="${id}"><h3 style="margin-top:0">${caption}</h3><img class="chart" alt="${caption}" data-src="${path}"></div>`;
+  charts.innerHTML =
+    chart("chart-today", "/api/figures/chart.png?period=today" + q, `${esc(today.scope)} · 近7日新增与办结`) +
+    chart("chart-week", "/api/figures/chart.png?period=week", "全街道 · 本周各社区、各承办单位对比");
+  await loadImages(charts);
+  charts.querySelectorAll("img.chart:not([src])").forEach(img => img.replaceWith(Object.assign(document.createElement("p"), { className: "error", textContent: "图表加载失败，请刷新重试。" })));
 }
 
 // ---- 积分 tab ---------------------------------------------------------------
@@ -256,6 +258,8 @@ const TRANSFER = {
   settlement: "结算", reversal: "冲正",
 };
 const VOUCHER = { issued: "未使用", redeemed: "已核销", expired: "已过期" };
+// A voucher code is worth money: show it only as far as the API's voucher list does.
+const maskCodes = text => String(text ?? "").replace(/\b([A-Z0-9]{4})-[A-Z0-9]{4}\b/g, "$1-****");
 const kindName = k => TRANSFER[k] || (k.startsWith("task:") ? "任务奖励" : k);
 
 async function renderPoints(main, userId) {
@@ -282,13 +286,13 @@ async function renderPoints(main, userId) {
     <div class="card" style="padding:0"><h3 class="pad">积分明细</h3>${p.movements.length === 0
       ? `<div class="empty">还没有积分记录。上报的问题被确认、完成任务后会获得积分。</div>`
       : `<table class="list" id="movements"><thead><tr><th>时间</th><th>类型</th><th>事由</th><th class="num">变动</th><th class="num">余额</th><th>工单</th><th>经办</th></tr></thead>
-        <tbody>${p.movements.slice().reverse().map(m => `<tr><td>${fmt(m.at)}</td><td>${esc(kindName(m.kind))}</td><td>${esc(m.reason)}${m.note ? `<br><span class="muted">${esc(m.note)}</span>` : ""}</td>
+        <tbody>${p.movements.slice().reverse().map(m => `<tr><td>${fmt(m.at)}</td><td>${esc(kindName(m.kind))}</td><td>${esc(maskCodes(m.reason))}${m.note ? `<br><span class="muted">${esc(m.note)}</span>` : ""}</td>
           <td class="num">${amount(m.amount)}</td><td class="num">${m.balance}</td><td>${m.ticket ? `<a href="#/tickets/${m.ticket}">#${m.ticket}</a>` : "-"}</td><td>${esc(nameOf("people", m.by))}</td></tr>`).join("")}</tbody></table>`}</div>
     <div class="card" style="padding:0"><h3 class="pad">兑换券</h3>${p.vouchers.length === 0
       ? `<div class="empty">还没有领过兑换券。</div>`
       : `<table class="list" id="vouchers"><thead><tr><th>券码</th><th class="num">积分</th><th>状态</th><th>领取时间</th><th>有效期至</th><th>核销商户</th></tr></thead>
         <tbody>${p.vouchers.slice().reverse().map(v => `<tr><td><code>${esc(v.code)}</code></td><td class="num">${v.points}</td><td>${esc(VOUCHER[v.state] || v.state)}</td>
-          <td>${fmt(v.issuedAt)}</td><td>${fmt(v.expiresAt)}</td><td>${v.merchant ? esc(v.merchant) + `<br><span class="muted">${fmt(v.redeemedAt)}</span>` : "-"}</td></tr>`).join("")}</tbody></table>`}</div>`;
+          <td>${fmt(v.issuedAt)}</td><td>${fmt(v.expiresAt)}</td><td>${v.merchant ? esc(nameOf("merchants", v.merchant)) + `<br><span class="muted">${fmt(v.redeemedAt)}</span>` : "-"}</td></tr>`).join("")}</tbody></table>`}</div>`;
 }
 
 // ---- 结算 tab ---------------------------------------------------------------
@@ -297,6 +301,16 @@ async function renderPoints(main, userId) {
 function lastMonth() {
   const [y, m] = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }).split("-").map(Number);
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
+}
+
+/** The last 24 months up to this one, newest first, plus the chosen one if it is older. */
+function recentMonths(chosen) {
+  const [y, m] = new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }).split("-").map(Number);
+  const months = Array.from({ length: 24 }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}`;
+  });
+  return months.includes(chosen) ? months : [...months, chosen];
 }
 
 const PAID_ERRORS = {
@@ -308,7 +322,7 @@ async function renderStatements(main, month) {
   month = /^\d{4}-\d{2}$/.test(month || "") ? month : lastMonth();
   main.innerHTML = `
     <div class="card filters" id="statement-filters">
-      <label>结算月份 <input type="month" name="month" value="${esc(month)}"></label>
+      <label>结算月份 <select name="month">${recentMonths(month).map(m => `<option value="${m}" ${m === month ? "selected" : ""}>${m.replace(/^(\d{4})-0?(\d+)$/, "$1年$2月")}</option>`).join("")}</select></label>
       <span class="spacer"></span><a class="button plain" id="csv" download="商户结算-${esc(month)}.csv" href="#" aria-disabled="true">下载 CSV</a>
     </div>
     <p class="error" id="statement-error"></p>
@@ -321,10 +335,10 @@ async function renderStatements(main, month) {
     box.innerHTML = `<div class="empty">没有商户。请在 community.yaml 中配置商户。</div>`;
   } else {
     const total = key => list.reduce((s, x) => s + x[key], 0);
-    box.innerHTML = `<table class="list" id="statement-table"><thead><tr><th>商户</th><th class="num">核销券数</th><th class="num">积分</th><th class="num">金额（元）</th><th>状态</th><th></th></tr></thead>
+    box.innerHTML = `<table class="list middle" id="statement-table"><thead><tr><th>商户</th><th class="num">核销券数</th><th class="num">积分</th><th class="num">金额（元）</th><th>状态</th><th></th></tr></thead>
       <tbody>${list.map(s => `<tr data-merchant="${esc(s.merchant)}"><td>${esc(s.merchantName)}</td><td class="num">${s.vouchers}</td><td class="num">${s.points}</td><td class="num">${s.cny.toFixed(2)}</td>
-        <td>${s.status === "paid" ? `<span class="badge closed">已付</span> <span class="muted">${fmt(s.paidAt)} · ${esc(nameOf("people", s.paidBy))}</span>` : `<span class="badge accepted">待付</span>`}</td>
-        <td>${s.status === "paid" ? "" : `<button class="plain pay" data-merchant="${esc(s.merchant)}" data-name="${esc(s.merchantName)}" data-cny="${s.cny.toFixed(2)}">标记已付</button>`}</td></tr>`).join("")}</tbody>
+        <td>${s.status === "paid" ? `<span class="badge closed">已付</span> <span class="muted">${fmt(s.paidAt)} · ${esc(nameOf("people", s.paidBy))}</span>` : s.points === 0 ? '<span class="muted">本月无核销</span>' : `<span class="badge accepted">待付</span>`}</td>
+        <td>${s.status === "paid" ? "" : s.points === 0 ? "" : `<button class="plain pay" data-merchant="${esc(s.merchant)}" data-name="${esc(s.merchantName)}" data-cny="${s.cny.toFixed(2)}">标记已付</button>`}</td></tr>`).join("")}</tbody>
       <tfoot><tr><th>合计</th><th class="num">${total("vouchers")}</th><th class="num">${total("points")}</th><th class="num">${total("cny").toFixed(2)}</th><th colspan="2"></th></tr></tfoot></table>
       ${total("vouchers") === 0 ? `<div class="empty small">${esc(month)} 没有核销记录。</div>` : ""}`;
   }

@@ -103,6 +103,10 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
         await Expect(page.Locator("[data-figure='balance'] .name")).ToContainTextAsync("杨芳");
         await Expect(page.Locator("#movements tbody tr")).ToHaveCountAsync(points.RootElement.GetProperty("movements").GetArrayLength());
         await Expect(page.Locator("#vouchers")).ToContainTextAsync("已核销");
+        await Expect(page.Locator("#vouchers")).ToContainTextAsync("春晖食品");
+        var issueReason = points.RootElement.GetProperty("movements").EnumerateArray()
+            .Single(m => m.GetProperty("kind").GetString() == "voucher-issue").GetProperty("reason").GetString()!;
+        Assert.DoesNotContain(issueReason, await page.Locator("#movements").InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-points.png"), FullPage = true });
 
         await page.GotoAsync(factory.BaseAddress + "#/statements/" + month);
@@ -110,6 +114,7 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
         await Expect(row).ToContainTextAsync("待付", new() { Timeout = 15_000 });
         await Expect(row).ToContainTextAsync("40.00");
         await Expect(page.Locator("#csv")).ToHaveAttributeAsync("href", BlobPattern());
+        await Expect(page.Locator("#statement-table tr[data-merchant='jinhua']")).ToContainTextAsync("本月无核销");
         string? question = null;
         page.Dialog += async (_, dialog) =>
         {
