@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Guanjia.Core.Intake;
@@ -112,20 +113,38 @@ internal static partial class CallbackEndpoints
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // Callbacks are about 1 KB: read into a pooled buffer sized by Content-Length, copy once.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 4096) + 1);
+        try
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            var length = 0;
+            while (true)
             {
-                return null;
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    return buffer.AsSpan(0, length).ToArray();
+                }
+
+                length += read;
+                if (length > MaxBodyBytes)
+                {
+                    return null;
+                }
             }
-
-            buffer.Write(chunk, 0, read);
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static (string Signature, string Timestamp, string Nonce) SignatureQuery(HttpRequest request) =>

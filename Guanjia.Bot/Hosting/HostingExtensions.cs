@@ -5,6 +5,7 @@ using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Guanjia.Core.Triage;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -87,9 +88,12 @@ internal static class HostingExtensions
 
     public static WebApplicationBuilder AddApiAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // No default scheme: only endpoints that require authorization read the bearer key, so
+        // WeCom's callbacks (the hot path) skip authentication entirely.
+        builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         builder.Services.AddProblemDetails();
         return builder;
     }

@@ -28,6 +28,10 @@ internal sealed partial class IntakeWorker(
             await foreach (var id in _ready.Reader.ReadAllAsync(stoppingToken))
             {
                 await ProcessOneAsync(id, stoppingToken);
+                if (inbox.IsBursting)
+                {
+                    await Task.Delay(InboxWriter.BurstPace, time, stoppingToken);
+                }
             }
 
             await polling;

@@ -1,3 +1,4 @@
+using Guanjia.Core.Intake;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
@@ -13,6 +14,7 @@ namespace Guanjia.Bot.Outbox;
 /// </summary>
 internal sealed partial class OutboxSender(
     IServiceScopeFactory scopes,
+    InboxWriter inbox,
     WeComRateLimits limits,
     TimeProvider time,
     ILogger<OutboxSender> logger) : BackgroundService
@@ -78,6 +80,11 @@ internal sealed partial class OutboxSender(
                     blocked.Add(message.Target);
                     continue;
                 }
+            }
+
+            if (inbox.IsBursting)
+            {
+                await Task.Delay(InboxWriter.BurstPace, time, cancellationToken);
             }
 
             attempted++;

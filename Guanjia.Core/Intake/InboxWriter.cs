@@ -28,6 +28,7 @@ public sealed class InboxWriter : IAsyncDisposable
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly Task _loop;
+    private readonly RateWindow _rate = new();
 
     public InboxWriter(IServiceScopeFactory scopes, TimeProvider time)
     {
@@ -38,6 +39,31 @@ public sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>Raised with the new row ids after each committed batch (the processor's wake-up).</summary>
     public event Action<IReadOnlyList<long>>? Committed;
+
+    /// <summary>
+    /// During a burst of callbacks, answering WeCom within its deadline matters more than making
+    /// tickets and sending replies at once: background work then takes one step per
+    /// <see cref="BurstPace"/>, leaving the CPU and the database to the callback path, and
+    /// catches up when the burst ends. A street's ordinary traffic never gets near this rate.
+    /// </summary>
+    public const int BurstPerSecond = 200;
+
+    public static readonly TimeSpan BurstPace = TimeSpan.FromMilliseconds(20);
+
+    public bool IsBursting => StoredLastSecond > BurstPerSecond;
+
+    /// <summary>Messages stored during the last full second: how hard WeCom is calling right now.</summary>
+    public int StoredLastSecond
+    {
+        get
+        {
+            lock (_rate)
+            {
+                RollRateWindow();
+                return _rate.Previous;
+            }
+        }
+    }
 
     public Task<InboxWriteOutcome> WriteAsync(IncomingMessage message, CancellationToken cancellationToken = default)
     {
@@ -64,6 +90,12 @@ public sealed class InboxWriter : IAsyncDisposable
             try
             {
                 var ids = await WriteBatchAsync(batch);
+                lock (_rate)
+                {
+                    RollRateWindow();
+                    _rate.Current += ids.Count;
+                }
+
                 Committed?.Invoke(ids);
             }
             catch (Exception ex)
@@ -156,10 +188,28 @@ public sealed class InboxWriter : IAsyncDisposable
         return parameter;
     }
 
+    private void RollRateWindow()
+    {
+        var second = _time.GetUtcNow().ToUnixTimeSeconds();
+        if (second != _rate.Second)
+        {
+            _rate.Previous = second == _rate.Second + 1 ? _rate.Current : 0;
+            _rate.Current = 0;
+            _rate.Second = second;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop;
+    }
+
+    private sealed class RateWindow
+    {
+        public long Second;
+        public int Current;
+        public int Previous;
     }
 
     private sealed record Pending(IncomingMessage Message, TaskCompletionSource<InboxWriteOutcome> Done);
