@@ -362,8 +362,8 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
         };
         db.Vouchers.Add(voucher);
         await _ledger.StageAsync(
-            new TransferRequest(account, Ledger.Hold, points, TransferKinds.VoucherIssue, key ?? $"voucher:issue:{code}",
-                $"领券 {VoucherCode.Format(code)}", actor.UserId, now, Voucher: voucher),
+            new TransferRequest(account, Ledger.Hold, points, TransferKinds.VoucherIssue, key ?? $"voucher:issue:{Guid.NewGuid():N}",
+                $"领券 {VoucherCode.Mask(code)}", actor.UserId, now, Voucher: voucher),
             cancellationToken);
         if (!await TrySaveAsync(cancellationToken))
         {
@@ -438,7 +438,7 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
         voucher.Month = month;
         await _ledger.StageAsync(
             new TransferRequest(Ledger.Hold, Ledger.MerchantAccount(merchant.Id), voucher.Points, TransferKinds.VoucherRedeem,
-                $"voucher:redeem:{voucher.Id}", $"兑换 {VoucherCode.Format(voucher.Code)}（{NameOf(voucher.Owner)}）", actor.UserId, now,
+                $"voucher:redeem:{voucher.Id}", $"兑换 {VoucherCode.Mask(voucher.Code)}（{NameOf(voucher.Owner)}）", actor.UserId, now,
                 Voucher: voucher),
             cancellationToken);
         if (!await TrySaveAsync(cancellationToken))
@@ -462,7 +462,7 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
             voucher.ExpiredAt = now;
             await _ledger.StageAsync(
                 new TransferRequest(Ledger.Hold, Ledger.PersonAccount(voucher.Owner), voucher.Points, TransferKinds.VoucherExpire,
-                    $"voucher:expire:{voucher.Id}", $"券 {VoucherCode.Format(voucher.Code)} 过期退回", "system", now, Voucher: voucher),
+                    $"voucher:expire:{voucher.Id}", $"券 {VoucherCode.Mask(voucher.Code)} 过期退回", "system", now, Voucher: voucher),
                 cancellationToken);
         }
 

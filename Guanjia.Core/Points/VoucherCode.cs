@@ -17,6 +17,12 @@ public static class VoucherCode
     public static string Format(string code) => code.Length == Length ? $"{code[..4]}-{code[4..]}" : code;
 
     /// <summary>
+    /// What the ledger, logs and the API may show: a code is a bearer token worth money, so only
+    /// its owner's chat reply carries it in full.
+    /// </summary>
+    public static string Mask(string code) => code.Length >= 4 ? $"{code[..4]}-****" : "****";
+
+    /// <summary>
     /// The stored form of what someone typed: upper case, without spaces or dashes; null when it
     /// cannot be a code. Typed 0/O and 1/I are not mapped: they never occur in a code.
     /// </summary>

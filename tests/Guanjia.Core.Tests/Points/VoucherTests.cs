@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Guanjia.Core.Community;
 using Guanjia.Core.Points;
+using Microsoft.EntityFrameworkCore;
 
 namespace Guanjia.Core.Tests.Points;
 
@@ -80,6 +81,19 @@ public sealed partial class VoucherTests : IAsyncLifetime
         Assert.Contains("春晖食品 2026-11", reply.Text, StringComparison.Ordinal);
         Assert.Equal(0, await _f.BalanceAsync(Ledger.Hold));
         Assert.Equal(3, await _f.BalanceAsync(Ledger.MerchantAccount("chunhui")));
+    }
+
+    [Fact]
+    public async Task Ledger_NeverRecordsAFullVoucherCode()
+    {
+        var code = await VoucherAsync("lihua", 3);
+        await _f.Points(p => p.RedeemAsync(Shop, VoucherCode.Format(code)));
+        await using var db = _f.NewDb();
+
+        var transfers = await db.LedgerTransfers.Select(t => new { t.Reason, t.Key }).ToListAsync();
+
+        Assert.Contains(transfers, t => t.Reason.Contains(VoucherCode.Mask(code), StringComparison.Ordinal));
+        Assert.DoesNotContain(transfers, t => t.Reason.Contains(code[4..], StringComparison.Ordinal) || t.Key.Contains(code, StringComparison.Ordinal));
     }
 
     [Fact]
