@@ -14,8 +14,19 @@ public static class PointsCommands
     public static async Task<CommandResult> PatrolAsync(CommandContext context, CancellationToken cancellationToken) =>
         From(await Service(context).PatrolAsync(context.Person, context.Command.Value(0), cancellationToken));
 
-    public static async Task<CommandResult> ShowAsync(CommandContext context, CancellationToken cancellationToken) =>
-        From(await Service(context).ShowAsync(context.Person, context.Command.Value(0), cancellationToken));
+    public static async Task<CommandResult> ShowAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var person = context.Person;
+        var who = context.Command.Value(0);
+        // Department members are not on the roster of people: they have no points of their own.
+        if (who is null && person.Roles.Count == 0 && context.Config.MerchantOf(person.UserId) is null
+            && context.Config.DepartmentsOf(person.UserId).Count > 0)
+        {
+            return CommandResult.Ok("积分只记给小巷管家；承办部门成员没有积分账户。");
+        }
+
+        return From(await Service(context).ShowAsync(person, who, cancellationToken));
+    }
 
     public static async Task<CommandResult> ReviewAsync(CommandContext context, CancellationToken cancellationToken)
     {

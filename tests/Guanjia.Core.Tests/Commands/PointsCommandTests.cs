@@ -205,6 +205,16 @@ public sealed partial class PointsCommandTests : IAsyncLifetime
         Assert.Contains("春晖食品 待结算 2 分，折合 20 元", said.Answer, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Show_ByDepartmentMember_SaysTheyHaveNoPoints()
+    {
+        var said = await _h.SayAsync("hw-gao", "积分", SanitationGroup);
+
+        Assert.Equal("积分只记给小巷管家；承办部门成员没有积分账户。", said.Answer);
+        await using var db = _h.NewDb();
+        Assert.Equal(0, await db.LedgerAccounts.CountAsync());
+    }
+
     // 撤销 takes the report's points back
 
     [Fact]
