@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using Guanjia.Core.Digest;
+using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
 namespace Guanjia.Bot.Jobs;
@@ -20,6 +22,8 @@ public sealed class JobsOptions : IValidatableObject
     public string DailyDigest { get; set; } = "0 0 18 * * ?";
     public string OverdueList { get; set; } = "0 30 8 * * ?";
     public string WeeklyReport { get; set; } = "0 30 8 ? * MON";
+    /// <summary>Hourly: a voucher is refused from its expiry instant on; this only returns its points.</summary>
+    public string VoucherExpiry { get; set; } = "0 7 * * * ?";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -33,7 +37,8 @@ public sealed class JobsOptions : IValidatableObject
     }
 
     internal IEnumerable<(string Key, string Cron)> Crons() =>
-        [(nameof(ReminderScan), ReminderScan), (nameof(DailyDigest), DailyDigest), (nameof(OverdueList), OverdueList), (nameof(WeeklyReport), WeeklyReport)];
+        [(nameof(ReminderScan), ReminderScan), (nameof(DailyDigest), DailyDigest), (nameof(OverdueList), OverdueList), (nameof(WeeklyReport), WeeklyReport),
+            (nameof(VoucherExpiry), VoucherExpiry)];
 }
 
 /// <summary>The scheduled jobs: Quartz with its job store in the Guanjia SQLite database, and the run-now API.</summary>
@@ -48,6 +53,7 @@ internal static class JobsHosting
         ["daily-digest"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().RunAsync(ct),
         ["overdue-list"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().SendOverdueListsAsync(ct),
         ["weekly-report"] = async (sp, ct) => await sp.GetRequiredService<WeeklyReport>().RunAsync(ct),
+        ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<PointsService>().ExpireVouchersAsync(ct)),
     };
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
@@ -63,6 +69,7 @@ internal static class JobsHosting
         services.AddScoped<TicketFigures>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<WeeklyReport>();
+        services.TryAddScoped<PointsService>();
 
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (!options.Enabled)
@@ -89,6 +96,7 @@ internal static class JobsHosting
             Schedule<DailyDigestJob>(q, "daily-digest", options.DailyDigest, zone);
             Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
+            Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -127,6 +135,9 @@ internal static class JobsHosting
 
 internal sealed record JobRunDto(string Job, object Result);
 
+/// <summary>How many vouchers expired (their points returned to their owners).</summary>
+internal sealed record VoucherExpiryResult(int Expired);
+
 [DisallowConcurrentExecution]
 internal sealed class ReminderScanJob(ReminderScan scan) : IJob
 {
@@ -153,4 +164,11 @@ internal sealed class WeeklyReportJob(WeeklyReport report) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         await report.RunAsync(cancellationToken);
+}
+
+[DisallowConcurrentExecution]
+internal sealed class VoucherExpiryJob(PointsService points) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await points.ExpireVouchersAsync(cancellationToken);
 }

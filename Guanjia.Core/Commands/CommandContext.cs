@@ -34,6 +34,8 @@ public sealed class CommandContext
     /// <summary>Prefix of outbox keys, unique to the incoming message.</summary>
     public required string Key { get; init; }
     public required DateTimeOffset Now { get; init; }
+    /// <summary>The clock of the processor, for services a handler constructs (points, figures).</summary>
+    public required TimeProvider Time { get; init; }
     public required ParsedCommand Command { get; init; }
     /// <summary>The ticket of the first argument, when the command takes one (already in scope).</summary>
     public Ticket? Ticket { get; init; }

@@ -214,6 +214,7 @@ public sealed partial class CommandProcessor(
             Conversation = message.ChatId ?? message.SenderId,
             Key = key,
             Now = time.GetUtcNow(),
+            Time = time,
             Command = command,
             Ticket = ticket,
             Photos = photos,

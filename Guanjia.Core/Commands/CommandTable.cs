@@ -29,13 +29,14 @@ public static class CommandTable
         new("加急", ["urgent"], Office, [Number], "标为紧急，按紧急时限办理", TicketCommands.MarkUrgentAsync),
         new("撤销", ["cancel"], Office | CommandRoles.Reporter, [Number], "撤销工单（误报或已自行解决）", TicketCommands.CancelAsync),
 
-        // Recognised now, built by other features: each gets its handler here.
-        new("统计", ["stats"], Office, [new("时段", ArgKind.Choice, Optional: true, Choices: ["今日", "本周", "本月"])], "按状态、分类、部门统计，及按时办结率", null),
-        new("打卡", ["patrol"], CommandRoles.Steward, [new("小区", ArgKind.Word, Optional: true)], "记录一次巡查", null),
-        new("积分", ["points"], CommandRoles.Anyone, [new("人", ArgKind.Word, Optional: true)], "查看积分余额和最近明细", null),
-        new("审核", ["approve"], CommandRoles.Secretary, [Number, new("结果", ArgKind.Choice, Choices: ["通过", "驳回"])], "审核上报的积分", null),
-        new("奖励", ["award"], CommandRoles.Secretary, [new("人", ArgKind.Word), new("任务", ArgKind.Word), new("说明", ArgKind.Text, Optional: true)], "按任务奖励积分", null),
-        new("领券", ["voucher"], CommandRoles.Steward, [new("积分", ArgKind.Word)], "用积分换取消费券", null),
-        new("兑换", ["redeem"], CommandRoles.Merchant, [new("券码", ArgKind.Word)], "核销消费券", null),
+        new("统计", ["stats"], Office, [new("时段", ArgKind.Choice, Optional: true, Choices: ["今日", "本周", "本月"])], "按状态、分类、部门统计，及按时办结率", StatsCommands.StatsAsync),
+        new("打卡", ["patrol"], CommandRoles.Steward, [new("小区", ArgKind.Word, Optional: true)], "记录一次巡查", PointsCommands.PatrolAsync),
+        // Anyone sees their own; the service lets only secretaries and admins see others'.
+        new("积分", ["points"], CommandRoles.Anyone, [new("人", ArgKind.Word, Optional: true)], "查看积分余额和最近明细", PointsCommands.ShowAsync),
+        new("审核", ["approve"], CommandRoles.Secretary, [Number, new("结果", ArgKind.Choice, Choices: ["通过", "驳回"])], "审核上报的积分", PointsCommands.ReviewAsync),
+        new("奖励", ["award"], CommandRoles.Secretary, [new("人", ArgKind.Word), new("任务", ArgKind.Word), new("说明", ArgKind.Text, Optional: true)], "按任务奖励积分", PointsCommands.AwardAsync),
+        new("领券", ["voucher"], CommandRoles.Steward, [new("积分", ArgKind.Word)], "用积分换取消费券", PointsCommands.VoucherAsync),
+        // Text, not Word: a code read aloud is often typed with a space (ABCD EFGH).
+        new("兑换", ["redeem"], CommandRoles.Merchant, [new("券码", ArgKind.Text)], "核销消费券", PointsCommands.RedeemAsync),
     ];
 }

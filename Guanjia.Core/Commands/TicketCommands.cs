@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Guanjia.Core.Community;
+using Guanjia.Core.Scheduling;
 using Guanjia.Core.Tickets;
 using Guanjia.Core.Triage;
 using Microsoft.EntityFrameworkCore;
@@ -88,58 +89,66 @@ public static class TicketCommands
         return CommandResult.Ok(text.ToString());
     }
 
-    public static Task<CommandResult> AssignAsync(CommandContext context, CancellationToken cancellationToken)
+    public static async Task<CommandResult> AssignAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
         var name = context.Command.Value(1)!;
         var department = FindDepartment(context.Config, name);
         if (department is null)
         {
-            return Refused($"没有找到部门“{name}”，请写部门编号或名称，如 sanitation 或 {context.Config.Departments[0].Name}。");
+            return CommandResult.Refused($"没有找到部门“{name}”，请写部门编号或名称，如 sanitation 或 {context.Config.Departments[0].Name}。");
         }
 
         if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Dispatch))
         {
-            return NotNow(ticket, "派单");
+            return NotNowResult(ticket, "派单");
         }
 
         if (ticket.Department == department.Id && ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted)
         {
-            return Refused($"工单 #{ticket.Number} 已由{department.Name}承办，无需重复派单。");
+            return CommandResult.Refused($"工单 #{ticket.Number} 已由{department.Name}承办，无需重复派单。");
         }
 
+        await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
         Dispatch(context, ticket, department.Id, $"派给{department.Name}");
-        return Answer($"工单 #{ticket.Number} 已派给{department.Name}。");
+        return CommandResult.Ok($"工单 #{ticket.Number} 已派给{department.Name}。");
     }
 
-    public static Task<CommandResult> RecategoriseAsync(CommandContext context, CancellationToken cancellationToken)
+    public static async Task<CommandResult> RecategoriseAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
         var name = context.Command.Value(1)!;
         var category = context.Config.FindCategory(name);
         if (category is null)
         {
-            return Refused($"没有“{name}”这个分类。可选：{string.Join("、", context.Config.Categories.Select(c => c.Name))}。");
+            return CommandResult.Refused($"没有“{name}”这个分类。可选：{string.Join("、", context.Config.Categories.Select(c => c.Name))}。");
         }
 
         if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Recategorise))
         {
-            return NotNow(ticket, "改类");
+            return NotNowResult(ticket, "改类");
         }
 
         if (category.Code == ticket.Category)
         {
-            return Refused($"工单 #{ticket.Number} 已是“{category.Name}”。");
+            return CommandResult.Refused($"工单 #{ticket.Number} 已是“{category.Name}”。");
         }
+
 
         var community = context.Config.FindCommunity(ticket.Community);
         var compound = ticket.Compound is { } c ? context.Config.FindCompound(c) : null;
         var department = community is null ? ticket.Department : Router.Route(category, compound, community);
         var before = context.Texts.CategoryName(ticket.Category);
+        var dueBefore = ticket.DueAt;
         ticket.Category = category.Code;
         ticket.LowConfidence = false;
         ticket.Urgent |= category.AlwaysUrgent;
         ticket.DueAt = context.Calendar.Due(ticket.CreatedAt, category.TimeLimitFor(ticket.Urgent));
+        if (ticket.DueAt != dueBefore || department != ticket.Department)
+        {
+            // A new deadline or a new party: the reminder thresholds start over.
+            await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
+        }
         TicketLifecycle.Apply(ticket, TicketAction.Recategorise, context.Person.UserId, context.Now, $"{before} → {category.Name}", context.Conversation);
 
         var answer = $"工单 #{ticket.Number} 已改为“{category.Name}”，时限 {context.Texts.Time(ticket.DueAt)} 前";
@@ -149,7 +158,7 @@ public static class TicketCommands
             answer += $"，已改派{context.Texts.DepartmentName(department)}";
         }
 
-        return Answer(answer + "。");
+        return CommandResult.Ok(answer + "。");
     }
 
     public static Task<CommandResult> AcceptAsync(CommandContext context, CancellationToken cancellationToken)
@@ -234,20 +243,21 @@ public static class TicketCommands
         return Answer($"工单 #{ticket.Number} {TicketStatus.Closed.Chinese()}，已结案。");
     }
 
-    public static Task<CommandResult> ReopenAsync(CommandContext context, CancellationToken cancellationToken)
+    public static async Task<CommandResult> ReopenAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
         if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Reopen))
         {
-            return NotNow(ticket, "重办");
+            return NotNowResult(ticket, "重办");
         }
 
         var reason = context.Command.Value(1)!;
+        await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
         TicketLifecycle.Apply(ticket, TicketAction.Reopen, context.Person.UserId, context.Now, reason, context.Conversation);
         context.Notices.ToDepartment(context.Outbox, $"{context.Key}:reopened", ticket.Department,
             $"**工单 #{ticket.Number} 重办**\n> 分类：{context.Texts.CategoryName(ticket.Category)}\n> 地点：{context.Texts.Place(ticket)}\n> 内容：{ticket.Text}\n> 重办原因：{reason}\n请重新处理，完成后回复“办结 {ticket.Number}”并附处理后照片。",
             ticket.Number);
-        return Answer($"工单 #{ticket.Number} 已退回{context.Texts.DepartmentName(ticket.Department)}重办。");
+        return CommandResult.Ok($"工单 #{ticket.Number} 已退回{context.Texts.DepartmentName(ticket.Department)}重办。");
     }
 
     public static Task<CommandResult> EscalateAsync(CommandContext context, CancellationToken cancellationToken)
@@ -321,17 +331,17 @@ public static class TicketCommands
         return CommandResult.Ok($"工单 #{ticket.Number} 已并入 #{target}，两位上报人均计入 #{target}。");
     }
 
-    public static Task<CommandResult> MarkUrgentAsync(CommandContext context, CancellationToken cancellationToken)
+    public static async Task<CommandResult> MarkUrgentAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
         if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.MarkUrgent))
         {
-            return NotNow(ticket, "加急");
+            return NotNowResult(ticket, "加急");
         }
 
         if (ticket.Urgent)
         {
-            return Refused($"工单 #{ticket.Number} 已是紧急工单。");
+            return CommandResult.Refused($"工单 #{ticket.Number} 已是紧急工单。");
         }
 
         var category = context.Config.FindCategory(ticket.Category) ?? context.Config.OtherCategory;
@@ -339,19 +349,28 @@ public static class TicketCommands
         if (due < ticket.DueAt)
         {
             ticket.DueAt = due;
+            await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
         }
 
         TicketLifecycle.Apply(ticket, TicketAction.MarkUrgent, context.Person.UserId, context.Now, $"时限 {context.Texts.Time(ticket.DueAt)}", context.Conversation);
         context.Notices.UrgentMention(context.Outbox, $"{context.Key}:urgent", ticket);
-        return Answer($"工单 #{ticket.Number} 已加急，时限 {context.Texts.Time(ticket.DueAt)} 前，已提醒{context.Texts.DepartmentName(ticket.Department)}。");
+        return CommandResult.Ok($"工单 #{ticket.Number} 已加急，时限 {context.Texts.Time(ticket.DueAt)} 前，已提醒{context.Texts.DepartmentName(ticket.Department)}。");
     }
 
-    public static Task<CommandResult> CancelAsync(CommandContext context, CancellationToken cancellationToken)
+    public static async Task<CommandResult> CancelAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
         if (!TicketLifecycle.CanApply(ticket.Status, TicketAction.Cancel))
         {
-            return NotNow(ticket, "撤销");
+            return NotNowResult(ticket, "撤销");
+        }
+
+        // Points paid for the report are taken back first, on this command's transaction: when
+        // that cannot be booked, the ticket is not cancelled either.
+        var reversal = await PointsCommands.Service(context).ReverseTicketAsync(ticket.Number, context.Person.UserId, cancellationToken);
+        if (!reversal.Succeeded)
+        {
+            return PointsCommands.From(reversal);
         }
 
         var wasWithDepartment = ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted;
@@ -362,7 +381,8 @@ public static class TicketCommands
                 $"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}，贵单位无需再处理。", ticket.Number);
         }
 
-        return Answer($"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}。");
+        var taken = reversal.Points > 0 ? $"已收回上报所得积分 {reversal.Points} 分。" : "";
+        return CommandResult.Ok($"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}。{taken}");
     }
 
     public static string EventName(string kind) => kind switch

@@ -73,6 +73,17 @@ public sealed class ReminderScan(
         return new ReminderScanResult(notices.Select(n => (n.Ticket.Number, n.Kind)).Distinct().Count(), messages);
     }
 
+    /// <summary>
+    /// Forgets the thresholds a ticket has passed, so that after a re-dispatch or a new deadline the
+    /// (new) party is reminded afresh. Staged on <paramref name="db"/>: it is saved, in the same
+    /// transaction, with the change that caused it.
+    /// </summary>
+    public static async Task ResetAsync(GuanjiaDbContext db, int ticketNumber, CancellationToken cancellationToken)
+    {
+        var passed = await db.TicketReminders.Where(r => r.TicketNumber == ticketNumber).ToListAsync(cancellationToken);
+        db.TicketReminders.RemoveRange(passed);
+    }
+
     /// <summary>When each threshold of this ticket is reached, earliest first.</summary>
     public IReadOnlyList<(string Kind, DateTimeOffset At)> Thresholds(Ticket ticket)
     {
@@ -176,7 +187,9 @@ public sealed class ReminderScan(
         {
             var items = group.DistinctBy(n => (n.Ticket.Number, n.Kind)).ToList();
             var parts = Compose(items, now);
-            var id = Hash(string.Join(',', items.Select(n => $"{n.Ticket.Number}:{n.Kind}")));
+            // The scan instant is part of the key: after a re-dispatch (ResetAsync) the same ticket,
+            // kind and group come round again and must not collide with the earlier message.
+            var id = Hash($"{now.ToUnixTimeMilliseconds()}|" + string.Join(',', items.Select(n => $"{n.Ticket.Number}:{n.Kind}")));
             for (var i = 0; i < parts.Count; i++)
             {
                 var key = $"reminders:{Hash(group.Key)}:{id}:{i}";

@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Guanjia.Core.Community;
+using Guanjia.Core.Points;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Guanjia.Bot.Tests.Jobs;
 
@@ -14,6 +18,7 @@ public sealed class JobsApiTests(GuanjiaFactory factory) : IClassFixture<Guanjia
     [InlineData("daily-digest")]
     [InlineData("weekly-report")]
     [InlineData("overdue-list")]
+    [InlineData("voucher-expiry")]
     public async Task RunJob_KnownName_RunsItNowAndReportsTheResult(string name)
     {
         using var client = Authorized();
@@ -37,6 +42,32 @@ public sealed class JobsApiTests(GuanjiaFactory factory) : IClassFixture<Guanjia
         var kinds = await factory.WithDbAsync(db => db.Outbox.Where(m => m.Key.StartsWith("digest:")).Select(m => m.Kind).ToListAsync());
         Assert.True(kinds.Count >= 6);
         Assert.Contains(Core.Outbox.OutboxKind.Image, kinds);
+    }
+
+    [Fact]
+    public async Task RunJob_VoucherExpiry_ReturnsAnExpiredVouchersPointsToItsOwner()
+    {
+        var issuedAt = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-40));
+        string code;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var services = scope.ServiceProvider;
+            var config = services.GetRequiredService<CommunityConfig>();
+            var points = new PointsService(services.GetRequiredService<GuanjiaDbContext>(), config, services.GetRequiredService<StreetCalendar>(), issuedAt);
+            await points.AwardAsync(config.FindPerson("zhaolei")!, "tangyu", "rescue", null);
+            code = (await points.IssueVoucherAsync(config.FindPerson("tangyu")!, 4)).VoucherCode!;
+        }
+
+        using var client = Authorized();
+
+        using var response = await client.PostAsync("/api/jobs/voucher-expiry/run", null);
+
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, json.RootElement.GetProperty("result").GetProperty("expired").GetInt32());
+        var (state, balance) = await factory.WithDbAsync(async db =>
+            ((await db.Vouchers.SingleAsync(v => v.Code == code)).State, await new Ledger(db).BalanceAsync(Ledger.PersonAccount("tangyu"))));
+        Assert.Equal((VoucherState.Expired, 5), (state, balance));
     }
 
     [Fact]
@@ -87,7 +118,7 @@ public sealed class SchedulerPersistenceTests
             await ((IAsyncLifetime)factory).DisposeAsync();
         }
 
-        string[] expected = ["daily-digest", "overdue-list", "reminder-scan", "weekly-report"];
+        string[] expected = ["daily-digest", "overdue-list", "reminder-scan", "voucher-expiry", "weekly-report"];
         Assert.Equal(expected, first.Jobs);
         Assert.Equal(expected, second.Jobs);
         Assert.Equal(expected, second.Triggers.Select(t => t.Name));
@@ -95,6 +126,7 @@ public sealed class SchedulerPersistenceTests
         // CronTriggerMisfireInstruction.FireAndProceed: a missed run fires once on start.
         Assert.All(second.Triggers, t => Assert.Equal(1, t.Misfire));
         Assert.Contains(second.Triggers, t => t.Name == "daily-digest" && t.Cron == "0 0 18 * * ?");
+        Assert.Contains(second.Triggers, t => t.Name == "voucher-expiry" && t.Cron == "0 7 * * * ?");
     }
 
     private static async Task<(List<string> Jobs, List<(string Name, string Cron, string Zone, long Misfire)> Triggers)> StartAndReadAsync(GuanjiaFactory factory)
