@@ -24,6 +24,7 @@ public enum InboxWriteOutcome
 public sealed class InboxWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
+    private const int RowsPerStatement = 64;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
@@ -48,7 +49,7 @@ public sealed class InboxWriter : IAsyncDisposable
     /// </summary>
     public const int BurstPerSecond = 200;
 
-    public static readonly TimeSpan BurstPace = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan BurstPace = TimeSpan.FromMilliseconds(50);
 
     public bool IsBursting => StoredLastSecond > BurstPerSecond;
 
@@ -120,52 +121,23 @@ public sealed class InboxWriter : IAsyncDisposable
             if (db.Database.IsSqlite())
             {
                 // The 200 WeCom gets means "stored": this commit is synced to disk, even on power loss.
-                await db.Database.ExecuteSqlRawAsync("PRAGMA synchronous=FULL;");
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous=FULL;";
+                await pragma.ExecuteNonQueryAsync();
             }
 
             // Through EF, so the write gate (SqliteWriteGate) orders it with the other writers.
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction.GetDbTransaction();
-            // ON CONFLICT DO NOTHING is understood by SQLite and PostgreSQL alike.
-            command.CommandText =
-                """
-                INSERT INTO "Inbox" ("Channel", "MessageId", "SenderId", "ChatId", "Payload", "ReceivedAt", "Attempts")
-                VALUES (@channel, @messageId, @senderId, @chatId, @payload, @receivedAt, 0)
-                ON CONFLICT ("Channel", "MessageId") DO NOTHING
-                RETURNING "Id"
-                """;
-            var channel = Parameter(command, "@channel");
-            var messageId = Parameter(command, "@messageId");
-            var senderId = Parameter(command, "@senderId");
-            var chatId = Parameter(command, "@chatId");
-            var payload = Parameter(command, "@payload");
-            var receivedAt = Parameter(command, "@receivedAt");
-
             var outcomes = new InboxWriteOutcome[batch.Count];
             var ids = new List<long>(batch.Count);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            for (var i = 0; i < batch.Count; i++)
+            for (var offset = 0; offset < batch.Count; offset += RowsPerStatement)
             {
-                var message = batch[i].Message;
-                channel.Value = message.Channel.ToString();
-                messageId.Value = message.MessageId;
-                senderId.Value = message.SenderId;
-                chatId.Value = (object?)message.ChatId ?? DBNull.Value;
-                payload.Value = JsonSerializer.Serialize(message, IntakeJsonContext.Default.IncomingMessage);
-                receivedAt.Value = now;
-                var id = await command.ExecuteScalarAsync();
-                if (id is null or DBNull)
-                {
-                    outcomes[i] = InboxWriteOutcome.Duplicate;
-                }
-                else
-                {
-                    outcomes[i] = InboxWriteOutcome.Stored;
-                    ids.Add(Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture));
-                }
+                var count = Math.Min(RowsPerStatement, batch.Count - offset);
+                await InsertAsync(connection, transaction.GetDbTransaction(), batch, offset, count, now, outcomes, ids);
             }
 
+            ids.Sort();
             await transaction.CommitAsync();
             for (var i = 0; i < batch.Count; i++)
             {
@@ -177,6 +149,53 @@ public sealed class InboxWriter : IAsyncDisposable
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// One multi-row INSERT for up to <see cref="RowsPerStatement"/> messages: a statement per row
+    /// cost more than the rows themselves. RETURNING names the rows that were new; its order is
+    /// not guaranteed, so they are matched by (channel, msgid), first occurrence first.
+    /// </summary>
+    private static async Task InsertAsync(
+        DbConnection connection, DbTransaction transaction, List<Pending> batch, int offset, int count, long now,
+        InboxWriteOutcome[] outcomes, List<long> ids)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new System.Text.StringBuilder(
+            """INSERT INTO "Inbox" ("Channel", "MessageId", "SenderId", "ChatId", "Payload", "ReceivedAt", "Attempts") VALUES """);
+        for (var i = 0; i < count; i++)
+        {
+            var message = batch[offset + i].Message;
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture, $"(@c{i}, @m{i}, @s{i}, @h{i}, @p{i}, @r{i}, 0)");
+            Parameter(command, $"@c{i}").Value = message.Channel.ToString();
+            Parameter(command, $"@m{i}").Value = message.MessageId;
+            Parameter(command, $"@s{i}").Value = message.SenderId;
+            Parameter(command, $"@h{i}").Value = (object?)message.ChatId ?? DBNull.Value;
+            Parameter(command, $"@p{i}").Value = JsonSerializer.Serialize(message, IntakeJsonContext.Default.IncomingMessage);
+            Parameter(command, $"@r{i}").Value = now;
+            outcomes[offset + i] = InboxWriteOutcome.Duplicate;
+        }
+
+        // ON CONFLICT DO NOTHING … RETURNING is understood by SQLite and PostgreSQL alike.
+        sql.Append(""" ON CONFLICT ("Channel", "MessageId") DO NOTHING RETURNING "Id", "Channel", "MessageId" """);
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var channel = reader.GetString(1);
+            var messageId = reader.GetString(2);
+            for (var i = offset; i < offset + count; i++)
+            {
+                var message = batch[i].Message;
+                if (outcomes[i] == InboxWriteOutcome.Duplicate && message.MessageId == messageId && message.Channel.ToString() == channel)
+                {
+                    outcomes[i] = InboxWriteOutcome.Stored;
+                    ids.Add(reader.GetInt64(0));
+                    break;
+                }
+            }
         }
     }
 

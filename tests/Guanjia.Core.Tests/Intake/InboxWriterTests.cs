@@ -1,0 +1,73 @@
+using Guanjia.Core.Intake;
+using Guanjia.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Guanjia.Core.Tests.Intake;
+
+public sealed class InboxWriterTests : IAsyncLifetime, IDisposable
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"guanjia-inbox-{Guid.NewGuid():N}.db");
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        _services = new ServiceCollection()
+            .AddSingleton<SqliteWriteGate>()
+            .AddDbContext<GuanjiaDbContext>((sp, o) => o.UseSqlite($"Data Source={_file}").AddInterceptors(sp.GetRequiredService<SqliteWriteGate>()))
+            .BuildServiceProvider();
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>().Database.MigrateAsync();
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public async Task ManyConcurrentWrites_WithRedeliveries_StoreEachMessageOnce()
+    {
+        await using var inbox = new InboxWriter(_services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
+        var committed = new List<long>();
+        inbox.Committed += ids =>
+        {
+            lock (committed)
+            {
+                committed.AddRange(ids);
+            }
+        };
+
+        // 300 distinct messages, each delivered up to four times at once, plus the same msgid on
+        // the other channel (a different message): more than one statement's worth per batch.
+        var writes = Enumerable.Range(0, 300)
+            .SelectMany(i => Enumerable.Repeat(i, 1 + (i % 4)))
+            .Select(i => inbox.WriteAsync(Message(IncomingChannel.Bot, $"msg-{i}")))
+            .Append(inbox.WriteAsync(Message(IncomingChannel.App, "msg-7")))
+            .ToList();
+        var outcomes = await Task.WhenAll(writes);
+
+        Assert.Equal(301, outcomes.Count(o => o == InboxWriteOutcome.Stored));
+        Assert.Equal(writes.Count - 301, outcomes.Count(o => o == InboxWriteOutcome.Duplicate));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        var rows = await db.Inbox.Select(m => m.Id).ToListAsync();
+        Assert.Equal(301, rows.Count);
+        Assert.Equal(rows.Order(), committed.Order());
+    }
+
+    [Fact]
+    public async Task RedeliveryInALaterBatch_IsADuplicate()
+    {
+        await using var inbox = new InboxWriter(_services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
+
+        Assert.Equal(InboxWriteOutcome.Stored, await inbox.WriteAsync(Message(IncomingChannel.Bot, "once")));
+        Assert.Equal(InboxWriteOutcome.Duplicate, await inbox.WriteAsync(Message(IncomingChannel.Bot, "once")));
+    }
+
+    private static IncomingMessage Message(IncomingChannel channel, string id) =>
+        new() { Channel = channel, MessageId = id, SenderId = "lihua", ChatId = "wrkSFfCgAAwuhuashan", Text = "74号院垃圾满了" };
+}
