@@ -16,6 +16,7 @@ public static class ChartRenderer
     public const int PanelHeight = 420;
 
     private static readonly Lazy<string?> CjkFont = new(FindCjkFont);
+    private static readonly string[] ColourNames = ["蓝", "绿", "橙", "红"];
 
     /// <summary>The font family used for Chinese text, or null when the machine has none.</summary>
     public static string? CjkFontName => CjkFont.Value;
@@ -51,7 +52,7 @@ public static class ChartRenderer
         Color[] palette = [Color.FromHex("#4E79A7"), Color.FromHex("#59A14F"), Color.FromHex("#F28E2B"), Color.FromHex("#E15759")];
         for (var s = 0; s < seriesCount; s++)
         {
-            var (name, values) = panel.Series[s];
+            var values = panel.Series[s].Values;
             var bars = new List<Bar>();
             for (var i = 0; i < values.Count; i++)
             {
@@ -65,11 +66,7 @@ public static class ChartRenderer
                 });
             }
 
-            var barPlot = plot.Add.Bars(bars);
-            if (seriesCount > 1)
-            {
-                barPlot.LegendText = name;
-            }
+            plot.Add.Bars(bars);
         }
 
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -79,20 +76,21 @@ public static class ChartRenderer
         }
 
         plot.Axes.Bottom.TickGenerator = ticks;
+        // Counts of tickets: no 0.5 steps on the value axis.
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Margins(bottom: 0);
         plot.Axes.SetLimitsX(-0.6, panel.Labels.Count - 0.4);
         var max = panel.Series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max();
         plot.Axes.SetLimitsY(0, Math.Max(4, Math.Ceiling(max * 1.2)));
-        plot.Title(panel.Title);
-        if (seriesCount > 1)
-        {
-            plot.ShowLegend(Alignment.UpperRight);
-        }
+        // ScottPlot's legend box is measured for Latin text and clips CJK labels, so the series are
+        // named in the title by their colour instead.
+        plot.Title(seriesCount > 1
+            ? $"{panel.Title}（{string.Join("，", panel.Series.Select((x, i) => $"{ColourNames[i % ColourNames.Length]}：{x.Name}"))}）"
+            : panel.Title);
 
         if (CjkFontName is { } font)
         {
             plot.Font.Set(font);
-            plot.Legend.FontName = font;
         }
 
         return plot;
