@@ -73,17 +73,4 @@ public static class SandboxCallbacks
             Content = new StringContent(JsonSerializer.Serialize(new { encrypt = encrypted }), Encoding.UTF8, "application/json"),
         };
     }
-
-    /// <summary>What WeCom serves at a bot image URL: AES-256-CBC with the bot key, IV = key[..16], PKCS#7 padded to 32 bytes.</summary>
-    public static byte[] EncryptMedia(ReadOnlySpan<byte> plain, string encodingAesKey)
-    {
-        var key = Convert.FromBase64String(encodingAesKey + "=");
-        var pad = 32 - (plain.Length % 32);
-        var padded = new byte[plain.Length + pad];
-        plain.CopyTo(padded);
-        padded.AsSpan(plain.Length).Fill((byte)pad);
-        using var aes = Aes.Create();
-        aes.Key = key;
-        return aes.EncryptCbc(padded, key.AsSpan(0, 16), PaddingMode.None);
-    }
 }

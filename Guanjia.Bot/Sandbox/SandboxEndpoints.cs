@@ -1,3 +1,4 @@
+using Guanjia.WeCom.Crypto;
 using System.Net;
 using System.Reflection;
 using Guanjia.Bot.Callbacks;
@@ -98,7 +99,7 @@ internal static class SandboxEndpoints
         if (photo is not null)
         {
             photoId = timeline.AddPhoto(photo);
-            imageUrl = state.WeCom.AddDownload(SandboxCallbacks.EncryptMedia(photo, state.Keys.BotEncodingAesKey)).ToString();
+            imageUrl = state.WeCom.AddDownload(WeComCallbackCrypto.Create(state.Keys.BotToken, state.Keys.BotEncodingAesKey, "").Value!.EncryptMedia(photo)).ToString();
         }
 
         var responseUrl = timeline.NewResponseUrl(conversation.Id);

@@ -253,22 +253,7 @@ public sealed partial class IntakeProcessor(
             return;
         }
 
-        var now = time.GetUtcNow();
-        foreach (var photo in fetched)
-        {
-            db.PendingPhotos.Add(new PendingPhoto
-            {
-                SenderId = person.UserId,
-                Conversation = message.ChatId ?? message.SenderId,
-                PhotoId = photo.Id,
-                Width = photo.Width,
-                Height = photo.Height,
-                PerceptualHash = unchecked((long)photo.Hash),
-                Failure = photo.Failure,
-                ReceivedAt = now,
-            });
-        }
-
+        HoldPending(person, message.ChatId ?? message.SenderId, fetched, time.GetUtcNow());
         var minutes = Math.Max(1, (int)Math.Round(settings.MergeWindow.TotalMinutes));
         outbox.Reply($"{key}:after-photo-pending", message, $"已收到照片。如是处理后照片，请在{minutes}分钟内回复“办结 单号”，我会一并转给上报人。");
     }
@@ -314,6 +299,14 @@ public sealed partial class IntakeProcessor(
             return;
         }
 
+        HoldPending(person, conversation, fetched, now);
+        var minutes = Math.Max(1, (int)Math.Round(settings.MergeWindow.TotalMinutes));
+        outbox.Reply($"{key}:photo-pending", message, $"已收到照片。请在{minutes}分钟内用文字说明地点和问题，我会和照片一起登记成工单。");
+    }
+
+    /// <summary>Photos waiting, for the merge window, for the text (or the 办结) they belong to.</summary>
+    private void HoldPending(Person person, string conversation, List<FetchedPhoto> fetched, DateTimeOffset now)
+    {
         foreach (var photo in fetched)
         {
             db.PendingPhotos.Add(new PendingPhoto
@@ -328,9 +321,6 @@ public sealed partial class IntakeProcessor(
                 ReceivedAt = now,
             });
         }
-
-        var minutes = Math.Max(1, (int)Math.Round(settings.MergeWindow.TotalMinutes));
-        outbox.Reply($"{key}:photo-pending", message, $"已收到照片。请在{minutes}分钟内用文字说明地点和问题，我会和照片一起登记成工单。");
     }
 
     private async Task<Ticket> CreateTicketAsync(

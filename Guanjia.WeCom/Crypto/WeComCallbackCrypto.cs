@@ -216,6 +216,27 @@ public sealed class WeComCallbackCrypto
     }
 
     /// <summary>
+    /// Encrypts a media file the way WeCom serves a bot image download (the inverse of
+    /// <see cref="DecryptMedia(ReadOnlySpan{byte})"/>): for the sandbox's fake WeCom and tests.
+    /// </summary>
+    public byte[] EncryptMedia(ReadOnlySpan<byte> plainFile)
+    {
+        var pad = PadBlock - (plainFile.Length % PadBlock);
+        var padded = new byte[plainFile.Length + pad];
+        plainFile.CopyTo(padded);
+        padded.AsSpan(plainFile.Length).Fill((byte)pad);
+        var entry = _aesPool.Rent();
+        try
+        {
+            return entry.Aes.EncryptCbc(padded, Iv, PaddingMode.None);
+        }
+        finally
+        {
+            _aesPool.Return(entry);
+        }
+    }
+
+    /// <summary>
     /// Decrypts a media file downloaded in WebSocket mode with its own per-file <paramref name="base64AesKey"/>
     /// (Base64 of 32 bytes; missing '=' padding, surrounding whitespace and URL-safe characters are tolerated).
     /// </summary>

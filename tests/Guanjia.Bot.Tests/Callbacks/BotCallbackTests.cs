@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Guanjia.Core.Tickets;
 using Guanjia.WeCom.Fake;
@@ -105,7 +104,7 @@ public sealed class BotCallbackTests : IAsyncLifetime
     public async Task UrgentReportWithPhoto_StoresCleanPhoto_AndMentionsTheParty()
     {
         var photo = MakeJpeg();
-        var url = _factory.WeCom.AddDownload(EncryptMedia(photo, _factory.BotAesKey));
+        var url = _factory.WeCom.AddDownload(_factory.BotCrypto().EncryptMedia(photo));
         var json = SignedCallbacks.BotGroupMixed("msg-fire-1", "wanggang", WuhuashanGroup, "五华山小区3栋有户人家窗户冒出浓烟，好像起火了", url.ToString(), _factory.WeCom.NewResponseUrl().ToString());
         var client = _factory.CreateClient();
 
@@ -176,18 +175,5 @@ public sealed class BotCallbackTests : IAsyncLifetime
         using var stream = new MemoryStream();
         image.SaveAsJpeg(stream);
         return stream.ToArray();
-    }
-
-    /// <summary>What WeCom serves at a bot image URL: AES-256-CBC, IV = key[..16], PKCS#7 to 32 bytes.</summary>
-    private static byte[] EncryptMedia(byte[] plain, string encodingAesKey)
-    {
-        var key = Convert.FromBase64String(encodingAesKey + "=");
-        var pad = 32 - (plain.Length % 32);
-        var padded = new byte[plain.Length + pad];
-        plain.CopyTo(padded, 0);
-        padded.AsSpan(plain.Length).Fill((byte)pad);
-        using var aes = Aes.Create();
-        aes.Key = key;
-        return aes.EncryptCbc(padded, key.AsSpan(0, 16), PaddingMode.None);
     }
 }

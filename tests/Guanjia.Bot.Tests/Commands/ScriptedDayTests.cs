@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Tickets;
@@ -183,7 +182,7 @@ public sealed class ScriptedDayTests : IAsyncLifetime
                     msg_item = new object[]
                     {
                         new { msgtype = "text", text = new { content } },
-                        new { msgtype = "image", image = new { url = _factory.WeCom.AddDownload(EncryptMedia(MakeJpeg(id), _factory.BotAesKey)).ToString() } },
+                        new { msgtype = "image", image = new { url = _factory.WeCom.AddDownload(_factory.BotCrypto().EncryptMedia(MakeJpeg(id))).ToString() } },
                     },
                 },
             }
@@ -223,18 +222,5 @@ public sealed class ScriptedDayTests : IAsyncLifetime
         using var stream = new MemoryStream();
         image.SaveAsJpeg(stream);
         return stream.ToArray();
-    }
-
-    /// <summary>What WeCom serves at a bot image URL: AES-256-CBC, IV = key[..16], PKCS#7 to 32 bytes.</summary>
-    private static byte[] EncryptMedia(byte[] plain, string encodingAesKey)
-    {
-        var key = Convert.FromBase64String(encodingAesKey + "=");
-        var pad = 32 - (plain.Length % 32);
-        var padded = new byte[plain.Length + pad];
-        plain.CopyTo(padded, 0);
-        padded.AsSpan(plain.Length).Fill((byte)pad);
-        using var aes = Aes.Create();
-        aes.Key = key;
-        return aes.EncryptCbc(padded, key.AsSpan(0, 16), PaddingMode.None);
     }
 }

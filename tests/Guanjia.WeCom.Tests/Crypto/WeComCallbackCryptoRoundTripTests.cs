@@ -161,6 +161,24 @@ public class WeComCallbackCryptoRoundTripTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(100_003)]
+    public void EncryptMedia_IsWhatWeComServes_AndDecryptsBack(int length)
+    {
+        var key = RandomEncodingAesKey();
+        var crypto = WeComCallbackCryptoVectorTests.CreateCrypto("token", key, "");
+        var file = RandomNumberGenerator.GetBytes(length);
+
+        var encrypted = crypto.EncryptMedia(file);
+
+        Assert.Equal(EncryptRaw(KeyFromEncodingAesKey(key), Pad32(file)), encrypted);
+        Assert.Equal(file, crypto.DecryptMedia(encrypted).Value);
+    }
+
+    [Theory]
     [InlineData("{0}")]
     [InlineData("{0}=")]
     [InlineData("  {0}=\n")]
