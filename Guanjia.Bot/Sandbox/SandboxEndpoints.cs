@@ -1,9 +1,9 @@
-using Guanjia.WeCom.Crypto;
 using System.Net;
 using System.Reflection;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Storage;
+using Guanjia.WeCom.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
