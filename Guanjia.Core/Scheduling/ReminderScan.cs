@@ -35,9 +35,10 @@ public sealed class ReminderScan(
             .Where(t => Watched.Contains(t.Status))
             .OrderBy(t => t.Number)
             .ToListAsync(cancellationToken);
-        var numbers = tickets.Select(t => t.Number).ToList();
+        // A subquery, not a list of numbers: SQLite refuses more than 32,766 parameters, and a
+        // backlog of open tickets (found under the ingest load test) can exceed that.
         var done = (await db.TicketReminders
-                .Where(r => numbers.Contains(r.TicketNumber))
+                .Where(r => db.Tickets.Any(t => t.Number == r.TicketNumber && Watched.Contains(t.Status)))
                 .Select(r => new { r.TicketNumber, r.Kind })
                 .ToListAsync(cancellationToken))
             .Select(r => (r.TicketNumber, r.Kind))

@@ -7,10 +7,10 @@ internal sealed record IngestOptions(
 {
     public static IngestOptions Parse(string[] args)
     {
-        var duration = TimeSpan.FromSeconds(15);
-        var warmup = TimeSpan.FromSeconds(3);
+        var duration = TimeSpan.FromSeconds(20);
+        var warmup = TimeSpan.FromSeconds(30);
         var concurrency = 16;
-        var drain = TimeSpan.FromMinutes(10);
+        var drain = TimeSpan.FromMinutes(20);
         string? root = null;
         string? bot = null;
         for (var i = 0; i < args.Length - 1; i += 2)

@@ -68,6 +68,32 @@ public sealed class ReminderScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_WithMoreOpenTicketsThanSqliteParameters_StillRemindsOnce()
+    {
+        var ticket = _world.Add("garbage", "sanitation", Monday9);
+        // A backlog larger than SQLite's 32,766-parameter limit, none of it due for anything yet.
+        await using (var db = _world.NewDb())
+        {
+            var created = Monday9.AddHours(1).ToUnixTimeMilliseconds();
+            var due = Monday9.AddDays(3).ToUnixTimeMilliseconds();
+            await db.Database.ExecuteSqlAsync($"""
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 33000)
+                INSERT INTO Tickets (Status, Category, Urgent, LowConfidence, Community, Department, Reporter, Text, Conversation, CreatedAt, DueAt, DispatchedAt)
+                SELECT 'Dispatched', 'other', 0, 0, 'wuhuashan', 'wuhuashan-office', 'lihua', 'backlog', 'lihua', {created}, {due}, {created} FROM n
+                """);
+        }
+
+        _world.Time.SetUtcNow(Monday9.AddHours(2));
+        var first = await _world.Scan().RunAsync(CancellationToken.None);
+        var second = await _world.Scan().RunAsync(CancellationToken.None);
+
+        Assert.Equal(2, first.Reminders);
+        Assert.Equal(0, second.Reminders);
+        await using var check = _world.NewDb();
+        Assert.All(await check.TicketReminders.ToListAsync(), r => Assert.Equal(ticket.Number, r.TicketNumber));
+    }
+
+    [Fact]
     public async Task Scan_AfterDowntime_CombinesEveryTicketAndThresholdIntoOneMessagePerGroup()
     {
         _world.Add("garbage", "sanitation", Monday9);
