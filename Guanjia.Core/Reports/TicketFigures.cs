@@ -74,10 +74,13 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
                 || (t.ResolvedAt != null && t.ResolvedAt >= from) || (t.AcceptedAt != null && t.AcceptedAt >= from))
             .OrderBy(t => t.Number)
             .ToListAsync(cancellationToken);
-        var numbers = tickets.Select(t => t.Number).ToList();
-        var returned = await db.TicketEvents.AsNoTracking()
-            .Where(e => e.Kind == "returned" && e.At >= from && e.At < to && numbers.Contains(e.TicketNumber))
-            .CountAsync(cancellationToken);
+        // Matched in memory: a parameter per ticket would hit SQLite's 32,766-parameter limit.
+        var numbers = tickets.Select(t => t.Number).ToHashSet();
+        var returned = (await db.TicketEvents.AsNoTracking()
+                .Where(e => e.Kind == "returned" && e.At >= from && e.At < to)
+                .Select(e => e.TicketNumber)
+                .ToListAsync(cancellationToken))
+            .Count(numbers.Contains);
 
         bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
         var received = tickets.Where(t => In(t.CreatedAt)).ToList();
