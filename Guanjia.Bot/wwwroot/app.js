@@ -258,8 +258,6 @@ const TRANSFER = {
   settlement: "结算", reversal: "冲正",
 };
 const VOUCHER = { issued: "未使用", redeemed: "已核销", expired: "已过期" };
-// A voucher code is worth money: show it only as far as the API's voucher list does.
-const maskCodes = text => String(text ?? "").replace(/\b([A-Z0-9]{4})-[A-Z0-9]{4}\b/g, "$1-****");
 const kindName = k => TRANSFER[k] || (k.startsWith("task:") ? "任务奖励" : k);
 
 async function renderPoints(main, userId) {
@@ -286,7 +284,7 @@ async function renderPoints(main, userId) {
     <div class="card" style="padding:0"><h3 class="pad">积分明细</h3>${p.movements.length === 0
       ? `<div class="empty">还没有积分记录。上报的问题被确认、完成任务后会获得积分。</div>`
       : `<table class="list" id="movements"><thead><tr><th>时间</th><th>类型</th><th>事由</th><th class="num">变动</th><th class="num">余额</th><th>工单</th><th>经办</th></tr></thead>
-        <tbody>${p.movements.slice().reverse().map(m => `<tr><td>${fmt(m.at)}</td><td>${esc(kindName(m.kind))}</td><td>${esc(maskCodes(m.reason))}${m.note ? `<br><span class="muted">${esc(m.note)}</span>` : ""}</td>
+        <tbody>${p.movements.slice().reverse().map(m => `<tr><td>${fmt(m.at)}</td><td>${esc(kindName(m.kind))}</td><td>${esc(m.reason)}${m.note ? `<br><span class="muted">${esc(m.note)}</span>` : ""}</td>
           <td class="num">${amount(m.amount)}</td><td class="num">${m.balance}</td><td>${m.ticket ? `<a href="#/tickets/${m.ticket}">#${m.ticket}</a>` : "-"}</td><td>${esc(nameOf("people", m.by))}</td></tr>`).join("")}</tbody></table>`}</div>
     <div class="card" style="padding:0"><h3 class="pad">兑换券</h3>${p.vouchers.length === 0
       ? `<div class="empty">还没有领过兑换券。</div>`

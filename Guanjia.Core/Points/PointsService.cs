@@ -2,6 +2,7 @@ using Guanjia.Core.Community;
 using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
+using Guanjia.Core.Triage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guanjia.Core.Points;
@@ -292,7 +293,7 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
         Compound? compound = null;
         if (!string.IsNullOrWhiteSpace(compoundNameOrAlias))
         {
-            compound = FindCompound(compoundNameOrAlias);
+            compound = FindCompound(compoundNameOrAlias, actor);
             if (compound is null)
             {
                 return PointsReply.Refused($"找不到小区「{compoundNameOrAlias.Trim()}」。{PointsUsage.Patrol}");
@@ -738,12 +739,10 @@ public sealed class PointsService(GuanjiaDbContext db, CommunityConfig config, S
         return Scheme.Tasks.FirstOrDefault(t => string.Equals(t.Code, key, StringComparison.OrdinalIgnoreCase) || t.Name == key);
     }
 
-    private Compound? FindCompound(string text)
-    {
-        var key = text.Trim();
-        return config.Communities.SelectMany(c => c.Compounds).FirstOrDefault(c =>
-            c.Id == key || c.Name == key || c.Aliases.Contains(key, StringComparer.Ordinal));
-    }
+    // The triage's resolver, so 打卡 accepts the same partial forms (南路74号, 74号院) reports do.
+    private Compound? FindCompound(string text, Person actor) =>
+        config.FindCompound(text.Trim())
+        ?? new PlaceResolver(config).FindNamed(text, actor, actor.CommunityId is { } id ? config.FindCommunity(id) : null)?.Compound;
 
     private string NameOf(string userId) => config.FindPerson(userId)?.Name ?? userId;
 
