@@ -1,7 +1,7 @@
 namespace Guanjia.Core.Triage;
 
 /// <summary>A category guess with its softmax probability among all categories.</summary>
-internal sealed record CategoryGuess(string Code, string BestCode, double Confidence, bool LowConfidence);
+internal sealed record CategoryGuess(string Code, string BestCode, double Confidence, bool LowConfidence, IReadOnlyList<CategoryCandidate> Candidates);
 
 /// <summary>
 /// Combines weighted knowledge phrases with a character n-gram Naive Bayes trained on the
@@ -52,6 +52,8 @@ internal sealed class CategoryClassifier
     }
 
     /// <summary>Classifies normalised text from which place names were already removed.</summary>
+    private const int CandidateCount = 3;
+
     public CategoryGuess Classify(string text)
     {
         var phraseScores = PhraseScores(text, out var anyPhrase);
@@ -75,9 +77,14 @@ internal sealed class CategoryClassifier
         var sum = combined.Sum(s => Math.Exp(s - max));
         var confidence = 1.0 / sum;
         var low = !anyPhrase && confidence < LowConfidenceThreshold;
+        var candidates = Enumerable.Range(0, _codes.Length)
+            .OrderByDescending(k => combined[k])
+            .Take(CandidateCount)
+            .Select(k => new CategoryCandidate(_codes[k], Math.Exp(combined[k] - max) / sum))
+            .ToArray();
         return low
-            ? new CategoryGuess(_otherCode, _codes[best], confidence, true)
-            : new CategoryGuess(_codes[best], _codes[best], confidence, false);
+            ? new CategoryGuess(_otherCode, _codes[best], confidence, true, candidates)
+            : new CategoryGuess(_codes[best], _codes[best], confidence, false, candidates);
     }
 
     internal double[] PhraseScores(string text, out bool anyPhrase)

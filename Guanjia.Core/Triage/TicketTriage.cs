@@ -14,6 +14,7 @@ namespace Guanjia.Core.Triage;
 /// <param name="CompoundId">The compound named in the text or the reporter's only compound; null at community level.</param>
 /// <param name="DepartmentId">Where the ticket goes.</param>
 /// <param name="TimeLimit">The category's sla, or urgentSla for urgent tickets.</param>
+/// <param name="Candidates">The most likely categories, best first, with their probabilities: what to offer secretaries when unsure.</param>
 public sealed record TriageResult(
     string CategoryCode,
     string BestGuessCode,
@@ -23,7 +24,11 @@ public sealed record TriageResult(
     string? UrgentCue,
     string? CompoundId,
     string DepartmentId,
-    TimeLimit TimeLimit);
+    TimeLimit TimeLimit,
+    IReadOnlyList<CategoryCandidate> Candidates);
+
+/// <summary>A category the classifier considers, with its probability (0–1).</summary>
+public sealed record CategoryCandidate(string Code, double Probability);
 
 /// <summary>
 /// Triage of a steward's report: category, urgency, place and department. Built once at start-up
@@ -74,7 +79,8 @@ public sealed partial class TicketTriage
             cue,
             compound?.Id,
             Router.Route(category, compound, community),
-            category.TimeLimitFor(urgent));
+            category.TimeLimitFor(urgent),
+            guess.Candidates);
     }
 
     /// <summary>Removes compound names, community names and house numbers so addresses do not sway the category.</summary>
