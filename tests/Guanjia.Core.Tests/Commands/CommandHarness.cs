@@ -229,7 +229,7 @@ public sealed record Said(long InboxId, IncomingMessage Message, IReadOnlyList<O
     /// <summary>The answer in the sender's own conversation.</summary>
     public string Answer => Replies.Single().Content;
 
-    private static readonly string[] ReplyKeys = ["answer", "department-hint", "after-photo-pending", "ack", "photo-pending", "photo-ack", "refused", "merchant"];
+    private static readonly string[] ReplyKeys = ["answer", "department-hint", "after-photo-pending", "ack", "photo-pending", "refused", "merchant", "not-community", "no-community", "empty"];
 
     public IEnumerable<OutboxMessage> Replies => Outbox.Where(o =>
         o.Channel == OutboxChannel.ResponseUrl
