@@ -138,7 +138,7 @@ public static partial class ConversationRecognizer
         return sb.ToString();
     }
 
-    /// <summary>The whole text is conversational forms and fillers; the first form's kind wins.</summary>
+    /// <summary>The whole text is conversational forms and fillers; the weightiest kind wins (好的谢谢 is thanks).</summary>
     private static bool Covered(string core, out ConversationKind kind)
     {
         kind = ConversationKind.Acknowledgement;
@@ -151,7 +151,7 @@ public static partial class ConversationRecognizer
             {
                 if (string.CompareOrdinal(core, i, form, 0, form.Length) == 0)
                 {
-                    first ??= formKind;
+                    first = first is { } seen && Weight(seen) >= Weight(formKind) ? seen : formKind;
                     i += form.Length;
                     matched = true;
                     break;
@@ -176,6 +176,16 @@ public static partial class ConversationRecognizer
         kind = first ?? ConversationKind.Acknowledgement;
         return true;
     }
+
+    private static int Weight(ConversationKind kind) => kind switch
+    {
+        ConversationKind.AboutPoints => 5,
+        ConversationKind.AboutBot => 4,
+        ConversationKind.Thanks => 3,
+        ConversationKind.Test => 2,
+        ConversationKind.Greeting => 1,
+        _ => 0,
+    };
 
     private static ConversationKind? FirstForm(string core)
     {
