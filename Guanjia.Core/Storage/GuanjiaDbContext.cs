@@ -11,10 +11,16 @@ namespace Guanjia.Core.Storage;
 public class GuanjiaDbContext : DbContext
 {
     public GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options)
+        : this((DbContextOptions)options)
+    {
+    }
+
+    /// <summary>For the per-provider subclasses that own a migration set (Storage/Postgres).</summary>
+    protected GuanjiaDbContext(DbContextOptions options)
         : base(options)
     {
         // A single-statement SaveChanges would otherwise run without a transaction and so
-        // bypass SqliteWriteGate, meeting SQLite's busy lock (and its 150 ms sleep) instead.
+        // bypass SQLite's write gate, meeting SQLite's busy lock (and its 150 ms sleep) instead.
         Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
     }
 

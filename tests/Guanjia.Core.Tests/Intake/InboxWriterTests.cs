@@ -1,5 +1,6 @@
 using Guanjia.Core.Intake;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
-    [Migration("20261124234224_Scheduling")]
-    partial class Scheduling
+    [Migration("20261124234331_TicketCommands")]
+    partial class TicketCommands
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -185,31 +185,6 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
-            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("TicketNumber")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TicketNumber", "Kind")
-                        .IsUnique();
-
-                    b.ToTable("TicketReminders");
-                });
-
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
@@ -253,6 +228,9 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LowConfidence")
@@ -312,6 +290,10 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Conversation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -323,6 +305,10 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("Note")
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Photos")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TicketNumber")
@@ -377,15 +363,6 @@ namespace Guanjia.Core.Storage.Migrations
                     b.HasIndex("TicketNumber");
 
                     b.ToTable("TicketPhotos");
-                });
-
-            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
-                {
-                    b.HasOne("Guanjia.Core.Tickets.Ticket", null)
-                        .WithMany()
-                        .HasForeignKey("TicketNumber")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
                 });
 
             modelBuilder.Entity("Guanjia.Core.Tickets.TicketEvent", b =>
