@@ -98,6 +98,10 @@ public class GuanjiaDbContext : DbContext
             // The de-duplication: WeCom redelivers a message up to three times.
             m.HasIndex(x => new { x.Channel, x.MessageId }).IsUnique();
             m.HasIndex(x => x.ProcessedAt);
+            // Which instance holds the row, and until when (GuanjiaStorage.InboxLease); after a
+            // failure, when it may be tried again. Only storage reads them: shadow properties.
+            m.Property<string?>(InboxLeaseColumns.LeasedBy).HasMaxLength(128);
+            m.Property<DateTimeOffset?>(InboxLeaseColumns.LeaseUntil);
         });
 
         modelBuilder.Entity<OutboxMessage>(m =>
