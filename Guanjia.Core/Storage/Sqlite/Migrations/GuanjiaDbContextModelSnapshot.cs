@@ -2,19 +2,16 @@
 using Guanjia.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
-    [Migration("20261124234311_Points")]
-    partial class Points
+    partial class GuanjiaDbContextModelSnapshot : ModelSnapshot
     {
-        /// <inheritdoc />
-        protected override void BuildTargetModel(ModelBuilder modelBuilder)
+        protected override void BuildModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
@@ -39,6 +36,13 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("LastError")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")
@@ -441,6 +445,31 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("VoucherFailures");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketNumber", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("TicketReminders");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
@@ -484,6 +513,9 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LowConfidence")
@@ -543,6 +575,10 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Conversation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -554,6 +590,10 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("Note")
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Photos")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TicketNumber")
@@ -634,6 +674,15 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasForeignKey("VoucherId");
 
                     b.Navigation("Voucher");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.HasOne("Guanjia.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Guanjia.Core.Tickets.TicketEvent", b =>

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
-    [Migration("20261124230226_Initial")]
-    partial class Initial
+    [Migration("20261124234224_Scheduling")]
+    partial class Scheduling
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -185,6 +185,31 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketNumber", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("TicketReminders");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
@@ -352,6 +377,15 @@ namespace Guanjia.Core.Storage.Migrations
                     b.HasIndex("TicketNumber");
 
                     b.ToTable("TicketPhotos");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.HasOne("Guanjia.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Guanjia.Core.Tickets.TicketEvent", b =>
