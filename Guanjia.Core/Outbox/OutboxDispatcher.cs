@@ -54,46 +54,63 @@ public sealed partial class OutboxDispatcher(
         var attempted = 0;
         foreach (var message in due)
         {
-            // Once one message of a destination waits, the later ones wait too.
-            if (waiting.Contains(message.Target))
+            // A reply that falls back is tried again at once on its new channel: the person hears back sooner.
+            for (var tries = 0; tries < 2; tries++)
             {
-                continue;
-            }
-
-            if (message.Channel == OutboxChannel.ResponseUrl && Unusable(message) is { } code)
-            {
-                await FallBackAsync(message, code, code == ExpiredAddressCode ? "expired" : "invalid");
-                continue;
-            }
-
-            if (message.Channel == OutboxChannel.Robot && pacing.IsRobotRemoved(message.Target))
-            {
-                await HoldRobotAsync(message.Target, cancellationToken);
-                continue;
-            }
-
-            if (!pacing.TryAcquire(message))
-            {
-                waiting.Add(message.Target);
-                continue;
-            }
-
-            if (beforeSend is not null)
-            {
-                await beforeSend(cancellationToken);
-            }
-
-            attempted++;
-            var result = await transport.SendAsync(message, cancellationToken);
-            message.Attempts++;
-            metrics.RecordSend(message.Channel, result);
-            if (!await ApplyAsync(message, result))
-            {
-                waiting.Add(message.Target);
+                var step = await StepAsync(message, waiting, beforeSend, cancellationToken);
+                attempted += step.Attempted ? 1 : 0;
+                if (!step.FellBack)
+                {
+                    break;
+                }
             }
         }
 
         return attempted;
+    }
+
+    private async Task<(bool Attempted, bool FellBack)> StepAsync(
+        OutboxMessage message, HashSet<string> waiting, Func<CancellationToken, Task>? beforeSend, CancellationToken cancellationToken)
+    {
+        // Once one message of a destination waits, the later ones wait too.
+        if (waiting.Contains(message.Target) || message.State != OutboxState.Pending)
+        {
+            return (false, false);
+        }
+
+        if (message.Channel == OutboxChannel.ResponseUrl && Unusable(message) is { } code)
+        {
+            await FallBackAsync(message, code, code == ExpiredAddressCode ? "expired" : "invalid");
+            return (false, message.State == OutboxState.Pending);
+        }
+
+        if (message.Channel == OutboxChannel.Robot && pacing.IsRobotRemoved(message.Target))
+        {
+            await HoldRobotAsync(message.Target, cancellationToken);
+            return (false, false);
+        }
+
+        if (!pacing.TryAcquire(message))
+        {
+            waiting.Add(message.Target);
+            return (false, false);
+        }
+
+        if (beforeSend is not null)
+        {
+            await beforeSend(cancellationToken);
+        }
+
+        var channel = message.Channel;
+        var result = await transport.SendAsync(message, cancellationToken);
+        message.Attempts++;
+        metrics.RecordSend(channel, result);
+        if (!await ApplyAsync(message, result))
+        {
+            waiting.Add(message.Target);
+        }
+
+        return (true, channel != message.Channel && message.State == OutboxState.Pending);
     }
 
     /// <summary>Records the outcome; false when the destination must wait.</summary>
@@ -105,7 +122,8 @@ public sealed partial class OutboxDispatcher(
             case OutboxFailure.None:
                 message.State = OutboxState.Sent;
                 message.SentAt = now;
-                message.LastError = null;
+                // A reply sent another way keeps saying so; other errors are history once it is sent.
+                message.LastError = message.LastError?.StartsWith("fallback:", StringComparison.Ordinal) == true ? message.LastError : null;
                 await SaveAsync();
                 return true;
 
