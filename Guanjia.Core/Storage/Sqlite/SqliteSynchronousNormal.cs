@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Guanjia.Core.Storage;
+namespace Guanjia.Core.Storage.Sqlite;
 
 /// <summary>
 /// `PRAGMA synchronous` is per connection, so it is set on every open. In WAL mode NORMAL

@@ -3,31 +3,26 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Guanjia.Core.Storage;
+namespace Guanjia.Core.Storage.Sqlite;
 
 /// <summary>
 /// One writer at a time, queued in the process instead of in SQLite. SQLite allows a single
 /// write transaction; when two collide, Microsoft.Data.Sqlite retries the loser after sleeping
 /// 150 ms, which turns a 1 ms callback into a 150 ms one. Every transaction started through EF
 /// (explicit ones and SaveChanges' own) waits here asynchronously instead; readers never do.
-/// Callback storage goes first (<see cref="Prioritize"/>): WeCom waits for its answer, while
+/// Callback storage goes first (<see cref="WritePriority.Urgent"/>): WeCom waits for its answer, while
 /// ticket processing and sending can wait a few milliseconds. One instance per SQLite database.
 /// </summary>
 public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor
 {
-    private static readonly AsyncLocal<bool> Priority = new();
     private readonly Lock _sync = new();
     private readonly Queue<TaskCompletionSource> _first = new();
     private readonly Queue<TaskCompletionSource> _rest = new();
     private readonly ConditionalWeakTable<DbContext, Holder> _holders = [];
     private bool _held;
 
-    /// <summary>Transactions started in the returned scope's async flow jump the queue.</summary>
-    public static IDisposable Prioritize()
-    {
-        Priority.Value = true;
-        return new PriorityScope();
-    }
+    /// <summary>Raised when a transaction starts waiting (tests watch the queue instead of sleeping).</summary>
+    internal event Action? Queued;
 
     public InterceptionResult<DbTransaction> TransactionStarting(
         DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
@@ -83,6 +78,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     // cancelled waiter left in the queue would have to be skipped by the releaser.
     private Task EnterAsync()
     {
+        TaskCompletionSource waiter;
         lock (_sync)
         {
             if (!_held)
@@ -91,10 +87,12 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
                 return Task.CompletedTask;
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            (Priority.Value ? _first : _rest).Enqueue(waiter);
-            return waiter.Task;
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (WritePriority.IsUrgent ? _first : _rest).Enqueue(waiter);
         }
+
+        Queued?.Invoke();
+        return waiter.Task;
     }
 
     private void Exit()
@@ -134,10 +132,5 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     private sealed class Holder
     {
         public static readonly Holder Instance = new();
-    }
-
-    private sealed class PriorityScope : IDisposable
-    {
-        public void Dispose() => Priority.Value = false;
     }
 }

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
-    [Migration("20261124234331_TicketCommands")]
-    partial class TicketCommands
+    [Migration("20261124230226_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -230,9 +230,6 @@ namespace Guanjia.Core.Storage.Migrations
                     b.Property<long>("DueAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long?>("EscalatedAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("INTEGER");
 
@@ -290,10 +287,6 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Conversation")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("FromStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -305,10 +298,6 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("Note")
                         .HasMaxLength(2048)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Photos")
-                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TicketNumber")

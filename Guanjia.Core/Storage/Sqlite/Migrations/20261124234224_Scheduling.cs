@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Scheduling : Migration

@@ -7,11 +7,11 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
-    [Migration("20261124230226_Initial")]
-    partial class Initial
+    [Migration("20261129123711_InboxLease")]
+    partial class InboxLease
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -39,6 +39,13 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("LastError")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeasedBy")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")
@@ -185,6 +192,287 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerAccount", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Balance")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("LedgerAccounts");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerMovement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TransferId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TransferId");
+
+                    b.HasIndex("Account", "At");
+
+                    b.ToTable("LedgerMovements");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerTransfer", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Reverses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("VoucherId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.HasIndex("Reverses")
+                        .IsUnique();
+
+                    b.HasIndex("TicketNumber");
+
+                    b.HasIndex("VoucherId");
+
+                    b.ToTable("LedgerTransfers");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.MerchantStatement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("Cny")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Merchant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PaidAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PaidBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Vouchers")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Merchant", "Month")
+                        .IsUnique();
+
+                    b.ToTable("MerchantStatements");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.ReportReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Approved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketNumber");
+
+                    b.ToTable("ReportReviews");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.Voucher", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Merchant")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Month")
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RedeemedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RedeemedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Code")
+                        .IsUnique();
+
+                    b.HasIndex("Owner");
+
+                    b.HasIndex("Merchant", "Month");
+
+                    b.HasIndex("State", "ExpiresAt");
+
+                    b.ToTable("Vouchers");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.VoucherFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("VoucherFailures");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TicketNumber", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("TicketReminders");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
@@ -228,6 +516,9 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("LowConfidence")
@@ -287,6 +578,10 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Conversation")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromStatus")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
@@ -298,6 +593,10 @@ namespace Guanjia.Core.Storage.Migrations
 
                     b.Property<string>("Note")
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Photos")
+                        .HasMaxLength(1024)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TicketNumber")
@@ -354,6 +653,41 @@ namespace Guanjia.Core.Storage.Migrations
                     b.ToTable("TicketPhotos");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerMovement", b =>
+                {
+                    b.HasOne("Guanjia.Core.Points.LedgerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("Account")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Guanjia.Core.Points.LedgerTransfer", "Transfer")
+                        .WithMany("Movements")
+                        .HasForeignKey("TransferId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Transfer");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerTransfer", b =>
+                {
+                    b.HasOne("Guanjia.Core.Points.Voucher", "Voucher")
+                        .WithMany()
+                        .HasForeignKey("VoucherId");
+
+                    b.Navigation("Voucher");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Scheduling.TicketReminder", b =>
+                {
+                    b.HasOne("Guanjia.Core.Tickets.Ticket", null)
+                        .WithMany()
+                        .HasForeignKey("TicketNumber")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.TicketEvent", b =>
                 {
                     b.HasOne("Guanjia.Core.Tickets.Ticket", null)
@@ -370,6 +704,11 @@ namespace Guanjia.Core.Storage.Migrations
                         .HasForeignKey("TicketNumber")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Points.LedgerTransfer", b =>
+                {
+                    b.Navigation("Movements");
                 });
 
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace Guanjia.Core.Storage.Migrations
+namespace Guanjia.Core.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(GuanjiaDbContext))]
     [Migration("20261124234224_Scheduling")]

@@ -1,4 +1,4 @@
-namespace Guanjia.Core.Storage.Migrations;
+namespace Guanjia.Core.Storage.Sqlite;
 
 /// <summary>
 /// Quartz.NET 4.7.3's own SQLite schema (the embedded <c>create_sqlite.sql</c> that its AdoJobStore
