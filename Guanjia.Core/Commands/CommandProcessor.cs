@@ -30,9 +30,9 @@ public sealed partial class CommandProcessor(
 
     /// <summary>
     /// Runs a command the classifier recognised and answers in the command's conversation. A
-    /// refusal answers with the usage and changes nothing.
+    /// refusal answers with the usage and changes nothing. Photos sent with the command that could
+    /// not be kept (<paramref name="photoFailures"/>) are mentioned in the answer.
     /// </summary>
-    /// <param name="photoFailures">Why photos sent with the command could not be kept: said in the answer.</param>
     public async Task HandleAsync(
         ParsedCommand command, IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, IReadOnlyList<string> photoFailures,
         OutboxWriter outbox, string key, CancellationToken cancellationToken)
