@@ -17,6 +17,9 @@ public class CallbackXmlBenchmarks
 
     private readonly string _open = Nested(200_000, closed: false);
 
+    private readonly string _attributes =
+        "<xml " + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"a{i}=\"\" ")) + "><Encrypt>abc</Encrypt></xml>";
+
     private readonly string _flat;
 
     public CallbackXmlBenchmarks() =>
@@ -33,6 +36,9 @@ public class CallbackXmlBenchmarks
 
     [Benchmark]
     public bool Refuse_Deep200kUnclosed600KB() => AppCallbackParser.TryReadEnvelope(_open, out _, out _);
+
+    [Benchmark]
+    public bool Refuse_Attributes60k660KB() => AppCallbackParser.TryReadEnvelope(_attributes, out _, out _);
 
     [Benchmark]
     public bool Refuse_DeepInnerMessage700KB() => AppMessageParser.TryParse(_deep, out _, out _);
