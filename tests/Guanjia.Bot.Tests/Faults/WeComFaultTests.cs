@@ -100,6 +100,16 @@ public sealed partial class WeComFaultTests(ITestOutputHelper output) : IAsyncLi
             var dispatch = new Regex($"新工单 #{ticket.Number}(?![0-9])");
             var dispatches = messages.Count(m => m.Kind == RecordedMessageKind.Webhook && m.Target == departmentRobot && dispatch.IsMatch(m.Json));
             ackCounts.Add(acks);
+            if (acks == 0)
+            {
+                foreach (var row in outbox.Where(m => m.TicketNumber == ticket.Number))
+                {
+                    output.WriteLine($"no ack for #{ticket.Number}: {row.Key} {row.Channel} {row.State} attempts {row.Attempts} {row.LastError}");
+                }
+
+                output.WriteLine($"  recorded on its response_url: {messages.Count(m => m.Target == report.ResponseCode)}");
+            }
+
             dispatchCounts.Add(dispatches);
         }
 
