@@ -198,3 +198,19 @@ internal sealed partial class OperationsSampler(
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sampling inbox and outbox depth failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>Counts scheduled job runs by job and outcome (runs through the API are counted in JobsHosting.RunAsync).</summary>
+internal sealed class JobRunMetrics(GuanjiaMetrics metrics) : Quartz.IJobListener
+{
+    public string Name => "guanjia-job-metrics";
+
+    public ValueTask JobToBeExecuted(Quartz.IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobExecutionVetoed(Quartz.IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobWasExecuted(Quartz.IJobExecutionContext context, Quartz.JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        metrics.RecordJobRun(context.JobDetail.Key.Name, jobException is null, trigger: "schedule");
+        return ValueTask.CompletedTask;
+    }
+}

@@ -88,8 +88,11 @@ public sealed class GuanjiaMetrics : IDisposable
     /// <summary>The hook for intake: how long triage of one report took.</summary>
     public void RecordTriage(TimeSpan elapsed) => _triage.Record(elapsed.TotalSeconds);
 
-    public void RecordJobRun(string job, bool succeeded) =>
-        _jobRuns.Add(1, new("job", job), new("outcome", succeeded ? "ok" : "failed"));
+    /// <param name="job">The job's name as in the API (<c>reminder-scan</c>).</param>
+    /// <param name="succeeded">False when the run threw.</param>
+    /// <param name="trigger"><c>schedule</c> (Quartz) or <c>api</c> (POST /api/jobs/{name}/run).</param>
+    public void RecordJobRun(string job, bool succeeded, string trigger) =>
+        _jobRuns.Add(1, new("job", job), new("outcome", succeeded ? "ok" : "failed"), new("trigger", trigger));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -55,6 +55,32 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_CountScheduledJobRuns()
+    {
+        var scheduled = new GuanjiaFactory { SchedulerEnabled = true };
+        await scheduled.InitializeAsync();
+        try
+        {
+            using var host = scheduled.WithWebHostBuilder(b => b.UseSetting("Jobs:ReminderScan", "* * * * * ?"));
+            var client = host.CreateClient();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            string metrics;
+            do
+            {
+                await Task.Delay(200);
+                metrics = await client.GetStringAsync("/metrics");
+            }
+            while (!metrics.Contains("trigger=\"schedule\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+            Assert.Matches("guanjia_jobs_runs_total\\{[^}]*job=\"reminder-scan\"[^}]*outcome=\"ok\"[^}]*trigger=\"schedule\"", metrics);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)scheduled).DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Healthz_WhenNothingWaits_IsHealthy_WithTheDatabaseCheck()
     {
         var client = _factory.CreateClient();
