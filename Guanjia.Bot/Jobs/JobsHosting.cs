@@ -61,8 +61,21 @@ internal static class JobsHosting
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
 
-    public static Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken) =>
-        Runs[name](services, cancellationToken);
+    public static async Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var metrics = services.GetService<Guanjia.Core.Operations.GuanjiaMetrics>();
+        try
+        {
+            var result = await Runs[name](services, cancellationToken);
+            metrics?.RecordJobRun(name, succeeded: true);
+            return result;
+        }
+        catch
+        {
+            metrics?.RecordJobRun(name, succeeded: false);
+            throw;
+        }
+    }
 
     public static WebApplicationBuilder AddGuanjiaJobs(this WebApplicationBuilder builder)
     {

@@ -110,8 +110,12 @@ public class GuanjiaDbContext : DbContext
             m.Property(x => x.Target).HasMaxLength(2048);
             m.Property(x => x.Mentions).HasMaxLength(2048);
             m.Property(x => x.LastError).HasMaxLength(256);
+            m.Property(x => x.Recipient).HasMaxLength(64);
+            m.Property(x => x.Conversation).HasMaxLength(128);
             m.HasIndex(x => x.Key).IsUnique();
             m.HasIndex(x => new { x.State, x.NextAttemptAt });
+            // The outbox keeps each destination in order: "is an earlier message of this target still waiting?"
+            m.HasIndex(x => new { x.State, x.Target });
         });
 
         modelBuilder.Entity<PendingPhoto>(p =>

@@ -150,7 +150,14 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Conversation")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ExpiresAt")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Key")
@@ -174,6 +181,13 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint");
 
@@ -196,6 +210,8 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("State", "NextAttemptAt");
+
+                    b.HasIndex("State", "Target");
 
                     b.ToTable("Outbox");
                 });
