@@ -1,6 +1,6 @@
-using Guanjia.Core.Storage;
 using Guanjia.Core.Community;
 using Guanjia.Core.Points;
+using Guanjia.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guanjia.Core.Tests.Points;

@@ -1,8 +1,8 @@
 using Guanjia.Core.Community;
 using Guanjia.Core.Points;
 using Guanjia.Core.Storage;
-using Guanjia.Core.Tickets;
 using Guanjia.Core.Tests.Storage;
+using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,6 @@
-using Guanjia.Core.Storage;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Scheduling;
+using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 

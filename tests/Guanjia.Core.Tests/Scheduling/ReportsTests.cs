@@ -1,8 +1,8 @@
-using Guanjia.Core.Storage;
 using System.Buffers.Binary;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Reports;
+using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 
 namespace Guanjia.Core.Tests.Scheduling;

@@ -4,8 +4,8 @@ using Guanjia.Core.Photos;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Storage;
-using Guanjia.Core.Tickets;
 using Guanjia.Core.Tests.Storage;
+using Guanjia.Core.Tickets;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Guanjia.Core.Tests.Scheduling;
