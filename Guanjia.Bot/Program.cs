@@ -4,6 +4,7 @@ using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
+using Guanjia.Bot.LongConnection;
 using Guanjia.Bot.Outbox;
 using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
@@ -27,7 +28,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddApiAuthentication()
     .AddGuanjiaJobs()
     .AddGuanjiaPoints()
-    .AddSandbox();
+    .AddSandbox()
+    .AddLongConnection();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();

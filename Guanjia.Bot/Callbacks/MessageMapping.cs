@@ -6,13 +6,17 @@ namespace Guanjia.Bot.Callbacks;
 /// <summary>Bot JSON messages → <see cref="IncomingMessage"/>; null for what is not a steward's message.</summary>
 internal static class BotMapping
 {
-    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now)
+    /// <summary>
+    /// The one mapping for webhook callbacks and long-connection frames (whose body is the same JSON);
+    /// <paramref name="replyReqId"/> is the frame's req_id on the long connection.
+    /// </summary>
+    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, string? replyReqId = null)
     {
         var (text, images) = message.Payload switch
         {
             BotTextPayload t => (t.ContentWithoutMention, Array.Empty<IncomingImage>()),
-            BotMixedPayload m => (m.TextWithoutMention, m.ImageUrls.Select(u => new IncomingImage(u, null)).ToArray()),
-            BotImagePayload i => ("", [new IncomingImage(i.Url, null)]),
+            BotMixedPayload m => (m.TextWithoutMention, m.Items.Where(i => i.ImageUrl is not null).Select(i => new IncomingImage(i.ImageUrl, null, i.ImageAesKey)).ToArray()),
+            BotImagePayload i => ("", [new IncomingImage(i.Url, null, i.AesKey)]),
             BotVoicePayload v => (v.Content, Array.Empty<IncomingImage>()),
             _ => ((string?)null, Array.Empty<IncomingImage>()),
         };
@@ -37,6 +41,7 @@ internal static class BotMapping
             },
             Images = images,
             ResponseUrl = message.ResponseUrl,
+            ReplyReqId = replyReqId,
             ReceivedAt = now,
         };
     }

@@ -17,7 +17,7 @@ internal static partial class SandboxHosting
     public const string FakePrefix = "/sandbox/wecom";
     private const string DefaultUrls = "http://localhost:5000";
 
-    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token"];
+    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token", "WeCom:Bot:Secret"];
 
     public static bool IsWanted(IConfiguration configuration) =>
         CredentialKeys.All(k => string.IsNullOrWhiteSpace(configuration[k]));
