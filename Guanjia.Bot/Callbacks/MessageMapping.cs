@@ -10,13 +10,20 @@ internal static class BotMapping
     /// The one mapping for webhook callbacks and long-connection frames (whose body is the same JSON);
     /// <paramref name="replyReqId"/> is the frame's req_id on the long connection.
     /// </summary>
-    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, string? replyReqId = null)
+    /// <remarks>
+    /// URLs Guanjia would call are checked here, at intake: a response_url or image URL that is
+    /// not WeCom's is dropped (the message itself is kept), so no outbox entry or download ever
+    /// sees a <c>javascript:</c>, <c>file:</c> or foreign URL.
+    /// </remarks>
+    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, CallbackUrlPolicy urls, string? replyReqId = null)
     {
         var (text, images) = message.Payload switch
         {
             BotTextPayload t => (t.ContentWithoutMention, Array.Empty<IncomingImage>()),
-            BotMixedPayload m => (m.TextWithoutMention, m.Items.Where(i => i.ImageUrl is not null).Select(i => new IncomingImage(i.ImageUrl, null, i.ImageAesKey)).ToArray()),
-            BotImagePayload i => ("", [new IncomingImage(i.Url, null, i.AesKey)]),
+            BotMixedPayload m => (m.TextWithoutMention, m.Items
+                .Where(i => i.ImageUrl is not null && urls.IsMediaUrl(i.ImageUrl))
+                .Select(i => new IncomingImage(i.ImageUrl, null, i.ImageAesKey)).ToArray()),
+            BotImagePayload i => ("", urls.IsMediaUrl(i.Url) ? [new IncomingImage(i.Url, null, i.AesKey)] : Array.Empty<IncomingImage>()),
             BotVoicePayload v => (v.Content, Array.Empty<IncomingImage>()),
             _ => ((string?)null, Array.Empty<IncomingImage>()),
         };
@@ -40,7 +47,7 @@ internal static class BotMapping
                 _ => null,
             },
             Images = images,
-            ResponseUrl = message.ResponseUrl,
+            ResponseUrl = urls.IsResponseUrl(message.ResponseUrl) ? message.ResponseUrl : null,
             ReplyReqId = replyReqId,
             ReceivedAt = now,
         };
@@ -52,6 +59,9 @@ internal static class AppMapping
 {
     public static IncomingMessage? ToIncoming(AppMessage message, string plaintext, DateTimeOffset now)
     {
+        // An empty <MsgId/> must not make every such message a duplicate of the first one.
+        string Key(string msgId) => string.IsNullOrWhiteSpace(msgId) ? CallbackEndpoints.PlaintextKey(plaintext) : msgId;
+
         IncomingMessage Make(string msgId, string? text, IReadOnlyList<IncomingImage> images, IncomingLocation? location = null) => new()
         {
             Channel = IncomingChannel.App,
@@ -65,10 +75,10 @@ internal static class AppMapping
 
         return message switch
         {
-            AppTextMessage t => Make(t.MsgId, t.Content, []),
-            AppImageMessage i => Make(i.MsgId, null, [new IncomingImage(null, i.MediaId)]),
-            AppVoiceMessage { Recognition: { Length: > 0 } r } v => Make(v.MsgId, r, []),
-            AppLocationMessage l => Make(l.MsgId, null, [], new IncomingLocation(l.Latitude, l.Longitude, l.Label)),
+            AppTextMessage t => Make(Key(t.MsgId), t.Content, []),
+            AppImageMessage i => Make(Key(i.MsgId), null, [new IncomingImage(null, i.MediaId)]),
+            AppVoiceMessage { Recognition: { Length: > 0 } r } v => Make(Key(v.MsgId), r, []),
+            AppLocationMessage l => Make(Key(l.MsgId), null, [], new IncomingLocation(l.Latitude, l.Longitude, l.Label)),
             // Events (subscribe, enter_agent, menu clicks …) are not reports.
             _ => null,
         };

@@ -1,7 +1,10 @@
 using Guanjia.Bot.Callbacks;
 using Guanjia.Core.Intake;
+using Guanjia.WeCom.Api;
+using Guanjia.WeCom.Callbacks;
 using Guanjia.WeCom.Cards;
 using Guanjia.WeCom.LongConnection;
+using Microsoft.Extensions.Options;
 
 namespace Guanjia.Bot.LongConnection;
 
@@ -12,9 +15,12 @@ namespace Guanjia.Bot.LongConnection;
 internal sealed partial class LongConnectionService(
     WeComLongConnection connection,
     InboxWriter inbox,
+    IOptions<WeComOptions> options,
     TimeProvider time,
     ILogger<LongConnectionService> logger) : BackgroundService
 {
+    private readonly CallbackUrlPolicy _urls = new(options.Value);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var receiving = ReceiveAsync(stoppingToken);
@@ -68,7 +74,7 @@ internal sealed partial class LongConnectionService(
             return;
         }
 
-        if (BotMapping.ToIncoming(message, callback.BodyJson, time.GetUtcNow(), callback.ReqId) is { } incoming)
+        if (BotMapping.ToIncoming(message, callback.BodyJson, time.GetUtcNow(), _urls, callback.ReqId) is { } incoming)
         {
             await inbox.WriteAsync(incoming, cancellationToken);
         }
