@@ -27,13 +27,13 @@ builder.AddGuanjiaConfiguration(args)
     .AddApiAuthentication()
     .AddGuanjiaJobs()
     .AddGuanjiaPoints()
-    .AddSandbox();
+    .AddSandbox()
+    .AddGuanjiaOutbox()
+    .AddGuanjiaTelemetry();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
-builder.Services.AddHostedService<OutboxSender>();
-builder.Services.AddHealthChecks().AddDbContextCheck<Guanjia.Core.Storage.GuanjiaDbContext>();
 
 var app = builder.Build();
 
@@ -44,7 +44,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/healthz");
+app.MapGuanjiaOperations();
 app.MapWeComCallbacks();
 app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi();
 app.MapDashboard();

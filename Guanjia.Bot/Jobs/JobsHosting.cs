@@ -5,7 +5,7 @@ using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
+using Guanjia.Core.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -42,10 +42,13 @@ public sealed class JobsOptions : IValidatableObject
             (nameof(VoucherExpiry), VoucherExpiry)];
 }
 
-/// <summary>The scheduled jobs: Quartz with its job store in the Guanjia SQLite database, and the run-now API.</summary>
+/// <summary>The scheduled jobs: Quartz with its job store in the Guanjia database (clustered on PostgreSQL), and the run-now API.</summary>
 internal static class JobsHosting
 {
     public const string Group = "guanjia";
+
+    /// <summary>The prefix of Quartz's tables in the Guanjia database, on every provider.</summary>
+    public const string QuartzTablePrefix = "qrtz_";
 
     /// <summary>Job name (as in the API) → the one Core method it runs.</summary>
     private static readonly Dictionary<string, Func<IServiceProvider, CancellationToken, Task<object>>> Runs = new(StringComparer.Ordinal)
@@ -59,8 +62,21 @@ internal static class JobsHosting
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
 
-    public static Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken) =>
-        Runs[name](services, cancellationToken);
+    public static async Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var metrics = services.GetService<Guanjia.Core.Operations.GuanjiaMetrics>();
+        try
+        {
+            var result = await Runs[name](services, cancellationToken);
+            metrics?.RecordJobRun(name, succeeded: true);
+            return result;
+        }
+        catch
+        {
+            metrics?.RecordJobRun(name, succeeded: false);
+            throw;
+        }
+    }
 
     public static WebApplicationBuilder AddGuanjiaJobs(this WebApplicationBuilder builder)
     {
@@ -79,20 +95,31 @@ internal static class JobsHosting
             return builder;
         }
 
-        var sqlite = new SqliteConnectionStringBuilder(builder.Configuration.GetConnectionString("Guanjia"));
-        if (sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
-        {
-            sqlite.DataSource = Path.GetFullPath(source, builder.Environment.ContentRootPath);
-        }
-
+        var storage = builder.Services.Select(d => d.ImplementationInstance).OfType<GuanjiaStorage>().SingleOrDefault()
+            ?? throw new InvalidOperationException("AddGuanjiaStorage must come before AddGuanjiaJobs.");
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {
-                // The qrtz_ tables come from the EF migration (Scheduling), not from Quartz.
-                store.UseSqlite(sqlite.ConnectionString);
-                store.ConfigureStore(o => o.TablePrefix = Core.Storage.Migrations.QuartzSqliteSchema.TablePrefix);
+                // The qrtz_ tables come from each provider's EF migrations (Quartz's own DDL), not from Quartz.
+                if (storage.IsShared)
+                {
+                    // Every instance on the database is one cluster: each firing runs on exactly one
+                    // of them, and the triggers of an instance that stops checking in are recovered.
+                    store.UsePostgres(storage.ConnectionString);
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(10);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                }
+                else
+                {
+                    store.UseSqlite(storage.ConnectionString);
+                }
+
+                store.ConfigureStore(o => o.TablePrefix = QuartzTablePrefix);
             });
             Schedule<ReminderScanJob>(q, "reminder-scan", options.ReminderScan, zone);
             Schedule<DailyDigestJob>(q, "daily-digest", options.DailyDigest, zone);

@@ -50,7 +50,7 @@ public static partial class ConversationRecognizer
         "求助", "救命", "救", "危险", "隐患", "灭火器", "消防", "通道", "堆", "杂物", "纸箱", "墙", "屋顶", "渗", "下水", "化粪", "粪", "尿", "屎", "污",
         "油烟", "漏油", "纠纷", "吵架", "报警", "可疑", "陌生", "小偷", "冒", "滋", "闪", "没人管", "乱停", "乱扔", "乱倒", "锁", "窗", "栏杆", "扶手", "楼道",
         "路灯", "马路", "门口", "院", "小区", "号", "栋", "单元", "楼下", "楼上", "异味", "虫", "蛇", "蜂", "鸟", "病", "疫", "发烧", "受伤", "疼", "哭",
-        "吵闹", "噪", "臭味", "冒水", "淹", "泡", "断", "歪", "松", "晃", "缺", "麻烦处理", "处理一下", "帮忙处理",
+        "吵闹", "噪", "臭味", "冒水", "淹", "泡", "断", "歪", "松", "晃", "缺", "影响", "半夜", "深夜", "凌晨", "扰", "唱歌", "音响", "喇叭", "广场舞", "不方便", "敲", "砸", "卡住", "被困", "困住", "投诉", "举报", "报修", "麻烦处理", "处理一下", "帮忙处理",
     ];
 
     /// <summary>Reads <paramref name="text"/> as small talk; false when it is (or may be) a report.</summary>
@@ -86,9 +86,9 @@ public static partial class ConversationRecognizer
             return true;
         }
 
-        // Small talk that opens with a conversational form and goes on without naming any
-        // problem (谢谢，这么快就弄好了): answered, not filed.
-        if (FirstForm(core) is { } first && core.Length <= 24)
+        // Small talk with a conversational form and no problem anywhere (谢谢，这么快就弄好了;
+        // 今天天气真不错): answered, not filed.
+        if (core.Length <= 24 && AnyForm(core) is { } first)
         {
             kind = first;
             return true;
@@ -187,17 +187,18 @@ public static partial class ConversationRecognizer
         _ => 0,
     };
 
-    private static ConversationKind? FirstForm(string core)
+    private static ConversationKind? AnyForm(string core)
     {
+        ConversationKind? found = null;
         foreach (var (form, kind) in Forms)
         {
-            if (form.Length >= 2 && core.StartsWith(form, StringComparison.Ordinal))
+            if (form.Length >= 2 && core.Contains(form, StringComparison.Ordinal) && (found is null || Weight(kind) > Weight(found.Value)))
             {
-                return kind;
+                found = kind;
             }
         }
 
-        return null;
+        return found;
     }
 
     private static (string, ConversationKind)[] BuildForms()
@@ -208,7 +209,11 @@ public static partial class ConversationRecognizer
         Add(ConversationKind.Greeting,
             "你好", "您好", "你们好", "大家好", "哈喽", "哈啰", "hello", "hi", "hey", "嗨", "早上好", "早安", "早", "上午好", "中午好", "下午好",
             "晚上好", "晚安", "在吗", "在么", "在不在", "有人吗", "有人在吗", "有人在不", "新年好", "新年快乐", "过年好", "节日快乐", "周末愉快",
-            "打扰了", "打扰一下", "打扰", "请问", "拜拜", "再见", "回头见", "好久不见", "吃了吗");
+            "打扰了", "打扰一下", "打扰", "请问", "拜拜", "再见", "回头见", "明天见", "好久不见", "吃了吗", "吃了没", "吃饭了", "吃饭没", "吃过了",
+            // Chit-chat: weather, meals, work hours, holidays, wishes.
+            "天气", "好热", "好冷", "真热", "真冷", "下班", "上班", "周末", "放假", "假期", "休息", "早点睡", "注意身体", "身体健康", "保重", "加油",
+            "快乐", "祝大家", "祝你", "祝您", "恭喜", "哈哈哈", "有意思", "好玩", "喝茶", "聊天", "热闹", "不错", "挺好", "好用", "方便", "开心",
+            "高兴", "我先走", "先撤", "忙吗", "忙不忙", "在忙", "干嘛呢", "干啥呢", "怎么样了", "最近好吗");
         Add(ConversationKind.Thanks,
             "谢谢", "谢了", "多谢", "感谢", "感恩", "辛苦了", "辛苦", "麻烦了", "费心了", "劳驾", "太好了", "真棒", "好棒", "棒棒", "棒", "厉害", "给力",
             "点赞", "赞", "thanks", "thankyou", "thx", "3q", "效率真高", "效率高", "真快", "好快", "速度", "处理得真快", "处理得好", "为你点赞", "好评",
@@ -227,7 +232,7 @@ public static partial class ConversationRecognizer
         return [.. forms.OrderByDescending(f => f.Item1.Length)];
     }
 
-    [GeneratedRegex("(你|您|机器人|管家|这个号|这个群|bot)(到底)?(是谁|是什么|是啥|叫什么|叫啥|能干|能做|会做|会干|干什么|干嘛|做什么|有什么用|有啥用|怎么用|咋用|功能|是真人|是人)")]
+    [GeneratedRegex("(你|您|机器人|管家|这个号|这个群|本群|bot)(到底|究竟)?(是|能|会|可以)?(谁|什么|啥|干嘛|干啥|干什么|做什么|做啥|叫什么|叫啥|有什么用|有啥用|怎么用|咋用|功能|真人)")]
     private static partial Regex AboutBot();
 
     [GeneratedRegex("(怎么|怎样|如何|咋|在哪|哪里|能不能|可不可以|可以|能否|应该).{0,4}(上报|报告|反映|报事|提交|使用|用你|操作|拍照|发照片|发图|联系|找你|找谁)|(上报|反映).{0,6}(吗|么|嘛|呢|流程|方法|格式)")]

@@ -23,8 +23,10 @@ public sealed class MessageClassifier(
     // A follow-up's words besides the place that say nothing new ("是", "在", "就在…那边").
     private const int ShortRemainder = 6;
 
-    // Text this short, naming no problem and no place, that triage cannot place is small talk.
+    // Text this short, naming no problem and no place, that triage cannot place is small talk;
+    // a question may be longer.
     private const int SmallTalkLength = 8;
+    private const int SmallTalkQuestionLength = 16;
 
     private readonly PlaceResolver _places = Places.For(config);
 
@@ -166,7 +168,9 @@ public sealed class MessageClassifier(
     private bool IsSmallTalk(string text, Person person, CommunityInfo community)
     {
         var core = ConversationRecognizer.Core(text);
-        if (core.Length == 0 || core.Length > SmallTalkLength || ConversationRecognizer.SpeaksOfAProblem(text)
+        var trimmed = text.TrimEnd();
+        var question = trimmed.EndsWith('?') || trimmed.EndsWith('？') || core.EndsWith('吗') || core.EndsWith('呢') || core.EndsWith('么');
+        if (core.Length == 0 || core.Length > (question ? SmallTalkQuestionLength : SmallTalkLength) || ConversationRecognizer.SpeaksOfAProblem(text)
             || core.Any(char.IsAsciiDigit) || _places.FindNamed(text, person, community) is not null)
         {
             return false;

@@ -144,7 +144,7 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
             Category = "fire",
             Community = "wuhuashan",
             Department = "chuncheng",
-            Reporter = "lihua",
+            Reporter = "wanggang",
             Text = "楼道堆放杂物堵住了安全出口",
             Conversation = "wrkSFfCgAAwuhuashan",
             CreatedAt = now,

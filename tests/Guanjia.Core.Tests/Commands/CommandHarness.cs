@@ -48,7 +48,8 @@ public sealed class CommandHarness : IAsyncDisposable
         _connection.Open();
         _photos = new PhotoProcessor(new PhotoOptions(), new PhotoStore(_mediaRoot));
         using var db = NewDb();
-        db.Database.EnsureCreated();
+        // Migrations, not EnsureCreated: the ledger's immutability triggers exist only in them.
+        db.Database.Migrate();
     }
 
     public static CommunityConfig Config => SharedConfig;
