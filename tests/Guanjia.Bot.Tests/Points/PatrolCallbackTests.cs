@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -68,6 +69,26 @@ public sealed class PatrolCallbackTests : IAsyncLifetime
         var zhoumin = await SayAsync("chenjing", "记录 周敏", Wuhuashan);
         Assert.Contains("周敏", zhoumin, StringComparison.Ordinal);
         Assert.Contains("巡查打卡 1 次", zhoumin, StringComparison.Ordinal);
+
+        // The committee's 考核 table as CSV, and the patrol calendar's data.
+        using var api = _factory.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GuanjiaFactory.ApiKey);
+        var month = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/points/logbook?community=wuhuashan&month={month}");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        using var csv = await api.SendAsync(csvRequest);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var rows = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, rows.Length);
+        Assert.Contains(rows, r => r.StartsWith($"{month},李华,lihua,wuhuashan,0,0,0,0,0,1,0,0,1,0", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows, r => r.Contains("yangfang", StringComparison.Ordinal));
+        using var calendar = JsonDocument.Parse(await api.GetStringAsync($"/api/points/patrols?month={month}&community=wuhuashan"));
+        Assert.Equal(
+            ["hsnl-74:location:approved", "ytj-12:photo:approved"],
+            calendar.RootElement.GetProperty("patrols").EnumerateArray()
+                .Select(p => $"{p.GetProperty("compound").GetString()}:{p.GetProperty("proof").GetString()}:{p.GetProperty("state").GetString()}").Order());
+        using var badMonth = await api.GetAsync("/api/points/logbook?month=2026-13");
+        Assert.Equal(HttpStatusCode.BadRequest, badMonth.StatusCode);
     }
 
     private Task<(int Lihua, int Zhoumin, int Yangfang)> BalancesAsync() => _factory.WithDbAsync(async db =>
