@@ -67,8 +67,14 @@ public sealed class ReportsTests : IDisposable
             {
                 db.Patrols.Add(new Guanjia.Core.Points.Patrol
                 {
-                    UserId = "zhoumin", Community = "wuhuashan", Compound = "ytj-12", Day = new DateOnly(2026, 11, day), At = At(day, 9),
-                    Proof = "location", State = Guanjia.Core.Points.ProofState.Approved, RequestId = $"app:{day}",
+                    UserId = "zhoumin",
+                    Community = "wuhuashan",
+                    Compound = "ytj-12",
+                    Day = new DateOnly(2026, 11, day),
+                    At = At(day, 9),
+                    Proof = "location",
+                    State = Guanjia.Core.Points.ProofState.Approved,
+                    RequestId = $"app:{day}",
                 });
             }
 
