@@ -48,7 +48,7 @@ app.UseAuthorization();
 
 app.MapGuanjiaOperations();
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi().MapInboxApi();
 app.MapDashboard();
 app.MapSandbox();
 

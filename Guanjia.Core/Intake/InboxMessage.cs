@@ -23,4 +23,17 @@ public sealed class InboxMessage
     /// (the dead-letter state); null while it is pending or once it is processed. See <see cref="InboxRetryPolicy"/>.
     /// </summary>
     public DateTimeOffset? DeadAt { get; set; }
+
+    /// <summary>The stored message, or null when its payload does not parse (which may be why it died).</summary>
+    public IncomingMessage? TryReadPayload()
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(Payload, IntakeJsonContext.Default.IncomingMessage);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -89,9 +89,9 @@ public abstract class GuanjiaStorage
                 .SetProperty(m => EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil), retryAt),
             CancellationToken.None);
 
-    /// <summary>Rows due for a claim: neither processed nor held, and old enough that their own instance had its turn.</summary>
+    /// <summary>Rows due for a claim: neither processed, dead nor held, and old enough that their own instance had its turn.</summary>
     protected static IQueryable<InboxMessage> Due(GuanjiaDbContext db, DateTimeOffset now, DateTimeOffset freshBefore) =>
-        db.Inbox.Where(m => m.ProcessedAt == null
+        db.Inbox.Where(m => m.ProcessedAt == null && m.DeadAt == null
             && (EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) == null || EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) <= now)
             && m.ReceivedAt <= freshBefore);
 }
