@@ -1,4 +1,5 @@
 using Guanjia.Bot.Api;
+using Guanjia.Bot.Backup;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
@@ -19,6 +20,12 @@ if (args is ["replay", ..])
     return;
 }
 
+if (args is ["backup", ..])
+{
+    Environment.ExitCode = await BackupCommand.RunAsync(args[1..]);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGuanjiaConfiguration(args)
@@ -36,6 +43,7 @@ builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
+builder.Services.AddHostedService<StartupWarmup>();
 
 var app = builder.Build();
 

@@ -128,7 +128,12 @@ internal static class JobsHosting
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
             q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // The scheduler starts once the endpoints answer: a restart accepts WeCom's callbacks first.
+        services.AddQuartzHostedService(o =>
+        {
+            o.WaitForJobsToComplete = true;
+            o.AwaitApplicationStarted = true;
+        });
         return builder;
     }
 

@@ -27,6 +27,12 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        // A restart: nothing to apply, so neither the advisory lock nor Migrate() is needed.
+        if (await NothingPendingAsync(db, cancellationToken))
+        {
+            return;
+        }
+
         var creator = db.GetService<IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken))
         {
