@@ -43,6 +43,12 @@ public sealed class MessageClassifier(
         // Merchants are not on the roster of people; they only redeem vouchers.
         person ??= new Person(message.SenderId, merchant!.Name, [], null, []);
 
+        // A location (app 1:1) is a steward's proof of patrol, never a report.
+        if (message.Location is { } location)
+        {
+            return new MessageDecision.Location(person, location);
+        }
+
         var parse = CommandProcessor.Parser.Parse(message.Text, message.QuotedText);
         switch (parse.Outcome)
         {
@@ -292,4 +298,7 @@ public abstract record MessageDecision
 
     /// <summary>Only photos, and none could be downloaded.</summary>
     public sealed record PhotoFailed : MessageDecision;
+
+    /// <summary>A location message: proof of a patrol (<see cref="Points.Patrols"/>).</summary>
+    public sealed record Location(Person Person, IncomingLocation Where) : MessageDecision;
 }
