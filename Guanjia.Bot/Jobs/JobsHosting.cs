@@ -3,8 +3,8 @@ using Guanjia.Core.Digest;
 using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Guanjia.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
