@@ -39,6 +39,8 @@ public class GuanjiaDbContext : DbContext
     public DbSet<ReportReview> ReportReviews => Set<ReportReview>();
     public DbSet<VoucherFailure> VoucherFailures => Set<VoucherFailure>();
     public DbSet<MerchantStatement> MerchantStatements => Set<MerchantStatement>();
+    public DbSet<Patrol> Patrols => Set<Patrol>();
+    public DbSet<TaskClaim> TaskClaims => Set<TaskClaim>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -65,6 +65,27 @@ public abstract class ReportsTests(string provider) : IDisposable
     public async Task WeeklyReport_OnMonday_SendsLastWeeksFiguresAndAChartToTheStreetOffice()
     {
         SeedWeek();
+        using (var db = _world.NewDb())
+        {
+            // Two patrols put 周敏 level with 李华: the month's ranking counts patrols, not reports alone.
+            foreach (var day in new[] { 17, 18 })
+            {
+                db.Patrols.Add(new Guanjia.Core.Points.Patrol
+                {
+                    UserId = "zhoumin",
+                    Community = "wuhuashan",
+                    Compound = "ytj-12",
+                    Day = new DateOnly(2026, 11, day),
+                    At = At(day, 9),
+                    Proof = "location",
+                    State = Guanjia.Core.Points.ProofState.Approved,
+                    RequestId = $"app:{day}",
+                });
+            }
+
+            db.SaveChanges();
+        }
+
         _world.Time.SetUtcNow(At(23, 8, 30));
 
         var result = await _world.Weekly().RunAsync(CancellationToken.None);
@@ -80,7 +101,7 @@ public abstract class ReportsTests(string provider) : IDisposable
         Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 主要：垃圾清运", text);
         Assert.Contains("> 五华区环卫华山片区：受理2 · 办结2 · 按时办结率50%", text);
         Assert.DoesNotContain("燃气抢修", text);
-        Assert.Contains("**管家贡献**\n李华 2件，杨芳 1件，周敏 1件", text);
+        Assert.Contains("**2026-11 最活跃的管家**（上报·随手办·巡查·任务）\n李华 3（3·0·0·0），周敏 3（1·0·2·0），王刚 1（1·0·0·0），杨芳 1（1·0·0·0）", text);
         AssertPng(ReadStored(messages[1].Content));
 
         Assert.Equal(new DigestResult(0, 0), await _world.Weekly().RunAsync(CancellationToken.None));
