@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Guanjia.Bot.Points;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Guanjia.Core.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -56,7 +57,7 @@ internal static class JobsHosting
         ["daily-digest"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().RunAsync(ct),
         ["overdue-list"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().SendOverdueListsAsync(ct),
         ["weekly-report"] = async (sp, ct) => await sp.GetRequiredService<WeeklyReport>().RunAsync(ct),
-        ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<PointsService>().ExpireVouchersAsync(ct)),
+        ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<VoucherDesk>().ExpireVouchersAsync(ct)),
     };
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
@@ -67,12 +68,12 @@ internal static class JobsHosting
         try
         {
             var result = await Runs[name](services, cancellationToken);
-            metrics?.RecordJobRun(name, succeeded: true);
+            metrics?.RecordJobRun(name, succeeded: true, trigger: "api");
             return result;
         }
         catch
         {
-            metrics?.RecordJobRun(name, succeeded: false);
+            metrics?.RecordJobRun(name, succeeded: false, trigger: "api");
             throw;
         }
     }
@@ -85,7 +86,8 @@ internal static class JobsHosting
         services.AddScoped<TicketFigures>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<WeeklyReport>();
-        services.TryAddScoped<PointsService>();
+        services.TryAddScoped(sp => PointsApi.NewBook(sp));
+        services.TryAddScoped<VoucherDesk>();
 
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (!options.Enabled)
@@ -124,6 +126,7 @@ internal static class JobsHosting
             Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
+            q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -194,7 +197,7 @@ internal sealed class WeeklyReportJob(WeeklyReport report) : IJob
 }
 
 [DisallowConcurrentExecution]
-internal sealed class VoucherExpiryJob(PointsService points) : IJob
+internal sealed class VoucherExpiryJob(VoucherDesk points) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         await points.ExpireVouchersAsync(cancellationToken);
