@@ -4,6 +4,7 @@ using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
+using Guanjia.Bot.LongConnection;
 using Guanjia.Bot.Outbox;
 using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
@@ -29,7 +30,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaPoints()
     .AddSandbox()
     .AddGuanjiaOutbox()
-    .AddGuanjiaTelemetry();
+    .AddGuanjiaTelemetry()
+    .AddLongConnection();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();

@@ -205,6 +205,12 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
                     return;
                 }
 
+                // The caller gave up while we waited (noticed late under load): like a request WeCom never got.
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 break;
             case FakeFailure.LostResponseFailure lost:
                 Interlocked.Increment(ref _injected);
@@ -492,14 +498,15 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
 
     private async Task ResponseUrlAsync(HttpContext context, string responseCode)
     {
-        if (string.IsNullOrEmpty(responseCode) || !_usedResponseCodes.TryAdd(responseCode, true))
+        // The body is read first: a post that never fully arrived does not use the code up.
+        if (await ReadJsonAsync(context) is not { } body)
         {
-            await WriteAsync(context, ResponseCodeUsedErrCode, "response_code invalid or already used");
             return;
         }
 
-        if (await ReadJsonAsync(context) is not { } body)
+        if (string.IsNullOrEmpty(responseCode) || !_usedResponseCodes.TryAdd(responseCode, true))
         {
+            await WriteAsync(context, ResponseCodeUsedErrCode, "response_code invalid or already used");
             return;
         }
 

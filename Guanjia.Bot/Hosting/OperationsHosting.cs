@@ -15,7 +15,7 @@ public sealed class HealthOptions
 {
     public const string Section = "Health";
 
-    /// <summary>Degraded when the oldest due outbox message has waited longer than this.</summary>
+    /// <summary>Degraded when the oldest unsent outbox message (retrying or waiting its turn) is older than this.</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan OutboxStuckAfter { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -116,9 +116,9 @@ internal sealed class OutboxHealthCheck(GuanjiaMetrics metrics, IOptionsMonitor<
         var settings = options.CurrentValue;
         var sample = metrics.Sample;
         List<string> reasons = [];
-        if (sample.OldestDueOutbox > settings.OutboxStuckAfter)
+        if (sample.OldestPendingOutbox > settings.OutboxStuckAfter)
         {
-            reasons.Add($"outbox stuck: the oldest due message has waited {sample.OldestDueOutbox.TotalMinutes:0} min ({sample.OutboxDepth} waiting)");
+            reasons.Add($"outbox stuck: the oldest unsent message is {sample.OldestPendingOutbox.TotalMinutes:0.#} min old ({sample.OutboxDepth} waiting)");
         }
 
         var failingFor = time.GetUtcNow() - metrics.LastWeComSuccess;
@@ -175,13 +175,13 @@ internal sealed partial class OperationsSampler(
         var outbox = await db.Outbox.CountAsync(m => m.State == OutboxState.Pending, cancellationToken);
         var held = await db.Outbox.CountAsync(m => m.State == OutboxState.Held, cancellationToken);
         var dropped = await db.Outbox.CountAsync(m => m.State == OutboxState.Dropped, cancellationToken);
-        var oldestDue = await db.Outbox
-            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now)
+        var oldest = await db.Outbox
+            .Where(m => m.State == OutboxState.Pending)
             .OrderBy(m => m.CreatedAt)
             .Select(m => (DateTimeOffset?)m.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken);
         return new OperationsSample(inbox, await InboxDeadLettersAsync(db, cancellationToken), outbox, held, dropped,
-            oldestDue is { } at && now > at ? now - at : TimeSpan.Zero);
+            oldest is { } at && now > at ? now - at : TimeSpan.Zero);
     }
 
     /// <summary>
@@ -197,4 +197,20 @@ internal sealed partial class OperationsSampler(
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sampling inbox and outbox depth failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>Counts scheduled job runs by job and outcome (runs through the API are counted in JobsHosting.RunAsync).</summary>
+internal sealed class JobRunMetrics(GuanjiaMetrics metrics) : Quartz.IJobListener
+{
+    public string Name => "guanjia-job-metrics";
+
+    public ValueTask JobToBeExecuted(Quartz.IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobExecutionVetoed(Quartz.IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask JobWasExecuted(Quartz.IJobExecutionContext context, Quartz.JobExecutionException? jobException, CancellationToken cancellationToken = default)
+    {
+        metrics.RecordJobRun(context.JobDetail.Key.Name, jobException is null, trigger: "schedule");
+        return ValueTask.CompletedTask;
+    }
 }

@@ -68,12 +68,12 @@ internal static class JobsHosting
         try
         {
             var result = await Runs[name](services, cancellationToken);
-            metrics?.RecordJobRun(name, succeeded: true);
+            metrics?.RecordJobRun(name, succeeded: true, trigger: "api");
             return result;
         }
         catch
         {
-            metrics?.RecordJobRun(name, succeeded: false);
+            metrics?.RecordJobRun(name, succeeded: false, trigger: "api");
             throw;
         }
     }
@@ -126,6 +126,7 @@ internal static class JobsHosting
             Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
+            q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

@@ -26,7 +26,8 @@ internal sealed class WeComOutboxTransport(
         WeComErrorCodes.ClientResponseUrlAlreadyUsed or WeComErrorCodes.ClientInvalidAddress => new(OutboxFailure.AddressUnusable, result.ErrCode),
         _ => result.Kind switch
         {
-            WeComErrorKind.Retryable => new(OutboxFailure.Transient, result.ErrCode),
+            WeComErrorKind.Retryable => new(OutboxFailure.Transient, result.ErrCode,
+                MayHaveArrived: result.ErrCode is WeComErrorCodes.ClientTimeout or WeComErrorCodes.ClientNetworkError or WeComErrorCodes.ClientInvalidResponse),
             WeComErrorKind.TokenExpired => new(OutboxFailure.TokenRejected, result.ErrCode),
             WeComErrorKind.Configuration => new(OutboxFailure.Configuration, result.ErrCode),
             _ => new(OutboxFailure.Permanent, result.ErrCode),

@@ -97,7 +97,7 @@ public sealed partial class IntakeProcessor
         switch (decision)
         {
             case MessageDecision.Command command:
-                await _commands.HandleAsync(command.Parsed, message, command.Person, inbound.Stored, outbox, key, cancellationToken);
+                await _commands.HandleAsync(command.Parsed, message, command.Person, inbound.Stored, inbound.Failures, outbox, key, cancellationToken);
                 break;
             case MessageDecision.UnknownCommand unknown:
                 outbox.Reply($"{key}:answer", message, MessageTexts.UnknownCommand(unknown.Word));

@@ -65,7 +65,7 @@ public sealed class MessageClassifier(
         }
 
         var text = inbound.Text;
-        if (text.Length > 0 && ConversationRecognizer.TryRecognize(text, out var kind) && inbound.Stored.Count == 0)
+        if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationRecognizer.TryRecognize(text, out var kind) && !SoundsUrgent(text, person))
         {
             return new MessageDecision.Conversation(kind);
         }
@@ -163,6 +163,14 @@ public sealed class MessageClassifier(
         }
 
         return speaks && !sameCategory;
+    }
+
+    /// <summary>The safety net: whatever else it says, a text triage finds urgent is filed.</summary>
+    private bool SoundsUrgent(string text, Person person)
+    {
+        var community = person.CommunityId is { } id ? config.FindCommunity(id) : null;
+        community ??= config.Communities.Count > 0 ? config.Communities[0] : null;
+        return community is not null && triage.Triage(text, person, community).UrgentCue is not null;
     }
 
     private bool IsSmallTalk(string text, Person person, CommunityInfo community)

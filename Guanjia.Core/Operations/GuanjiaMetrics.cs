@@ -10,7 +10,7 @@ public sealed record OperationsSample(
     long OutboxDepth,
     long OutboxHeld,
     long OutboxDropped,
-    TimeSpan OldestDueOutbox);
+    TimeSpan OldestPendingOutbox);
 
 /// <summary>
 /// Guanjia's own metrics (meter <see cref="MeterName"/>): callbacks by result, inbox and outbox depth, dead
@@ -50,7 +50,7 @@ public sealed class GuanjiaMetrics : IDisposable
         _meter.CreateObservableGauge("guanjia.outbox.depth", () => _sample.OutboxDepth, "{message}", "Messages waiting to be sent");
         _meter.CreateObservableGauge("guanjia.outbox.held", () => _sample.OutboxHeld, "{message}", "Messages kept back because their group robot was removed");
         _meter.CreateObservableGauge("guanjia.outbox.dead_letters", () => _sample.OutboxDropped, "{message}", "Messages given up on a permanent error");
-        _meter.CreateObservableGauge("guanjia.outbox.oldest_due_age", () => _sample.OldestDueOutbox.TotalSeconds, "s", "Age of the oldest message that is due and not sent");
+        _meter.CreateObservableGauge("guanjia.outbox.oldest_pending_age", () => _sample.OldestPendingOutbox.TotalSeconds, "s", "Age of the oldest message not yet sent (held ones aside)");
     }
 
     /// <summary>The latest database sample.</summary>
@@ -88,8 +88,11 @@ public sealed class GuanjiaMetrics : IDisposable
     /// <summary>The hook for intake: how long triage of one report took.</summary>
     public void RecordTriage(TimeSpan elapsed) => _triage.Record(elapsed.TotalSeconds);
 
-    public void RecordJobRun(string job, bool succeeded) =>
-        _jobRuns.Add(1, new("job", job), new("outcome", succeeded ? "ok" : "failed"));
+    /// <param name="job">The job's name as in the API (<c>reminder-scan</c>).</param>
+    /// <param name="succeeded">False when the run threw.</param>
+    /// <param name="trigger"><c>schedule</c> (Quartz) or <c>api</c> (POST /api/jobs/{name}/run).</param>
+    public void RecordJobRun(string job, bool succeeded, string trigger) =>
+        _jobRuns.Add(1, new("job", job), new("outcome", succeeded ? "ok" : "failed"), new("trigger", trigger));
 
     public void Dispose() => _meter.Dispose();
 }

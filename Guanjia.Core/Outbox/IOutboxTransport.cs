@@ -38,8 +38,12 @@ public enum OutboxFailure
     Permanent,
 }
 
-/// <summary>A send's outcome: <see cref="Code"/> is WeCom's errcode, or the client's own code for transport failures.</summary>
-public readonly record struct OutboxSendResult(OutboxFailure Failure, int Code)
+/// <summary>
+/// A send's outcome: <see cref="Code"/> is WeCom's errcode, or the client's own code for transport failures.
+/// <see cref="MayHaveArrived"/> is true when the request left but no answer came back (timeout, broken connection):
+/// WeCom may have done the work.
+/// </summary>
+public readonly record struct OutboxSendResult(OutboxFailure Failure, int Code, bool MayHaveArrived = false)
 {
     public static OutboxSendResult Ok { get; } = new(OutboxFailure.None, 0);
 

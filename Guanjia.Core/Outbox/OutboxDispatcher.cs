@@ -21,7 +21,8 @@ public sealed partial class OutboxDispatcher(
     CommunityConfig config,
     GuanjiaMetrics metrics,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    GuanjiaStorage? storage = null)
 {
     /// <summary>Client code of a reply whose response_url is missing or not an http(s) URL.</summary>
     public const int InvalidAddressCode = -2002;
@@ -50,6 +51,13 @@ public sealed partial class OutboxDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await DueQuery(db, now, pacing.PausedTargets()).Take(options.BatchSize).ToListAsync(cancellationToken);
+        if (storage is { IsShared: true })
+        {
+            // Several instances: each destination is sent to by the one instance holding its lease.
+            var held = await storage.HoldOutboxTargetsAsync(db, due.Select(m => m.Target).Distinct(StringComparer.Ordinal).ToList(), now, cancellationToken);
+            due = due.Where(m => held.Contains(m.Target)).ToList();
+        }
+
         var waiting = new HashSet<string>(StringComparer.Ordinal);
         var attempted = 0;
         foreach (var message in due)
@@ -149,6 +157,17 @@ public sealed partial class OutboxDispatcher(
                 return false;
 
             case OutboxFailure.AddressUnusable or OutboxFailure.Permanent when message.Channel == OutboxChannel.ResponseUrl:
+                if (MayHaveArrived(message) && !await UrlUsedByAnotherAsync(message))
+                {
+                    // Only this message ever posted to the URL, an earlier post got no answer, and now WeCom
+                    // says the URL is used: that earlier post arrived. Sending it another way would say it twice.
+                    message.State = OutboxState.Sent;
+                    message.SentAt = now;
+                    message.LastError = $"presumed-delivered:{result.Code}";
+                    await SaveAsync();
+                    return true;
+                }
+
                 await FallBackAsync(message, result.Code, "refused");
                 return true;
 
@@ -161,11 +180,20 @@ public sealed partial class OutboxDispatcher(
     private async Task<bool> RetryAtAsync(OutboxMessage message, OutboxSendResult result, DateTimeOffset at)
     {
         message.NextAttemptAt = at;
-        message.LastError = $"{result.Failure}:{result.Code}";
+        message.LastError = $"{result.Failure}:{result.Code}" + (result.MayHaveArrived || MayHaveArrived(message) ? MaybeMark : "");
         LogRetry(logger, message.Id, message.TicketNumber, result.Code, result.Failure, at - time.GetUtcNow());
         await SaveAsync();
         return false;
     }
+
+    // Sticky on LastError: some earlier attempt of this message may have reached WeCom.
+    private const string MaybeMark = ":maybe";
+
+    private static bool MayHaveArrived(OutboxMessage message) =>
+        message.LastError?.EndsWith(MaybeMark, StringComparison.Ordinal) == true;
+
+    private Task<bool> UrlUsedByAnotherAsync(OutboxMessage message) =>
+        db.Outbox.AnyAsync(m => m.Id != message.Id && m.Channel == OutboxChannel.ResponseUrl && m.Target == message.Target && m.State == OutboxState.Sent);
 
     /// <summary>Null when the response_url can be tried, else why not.</summary>
     private int? Unusable(OutboxMessage message)

@@ -100,6 +100,16 @@ public sealed partial class WeComFaultTests(ITestOutputHelper output) : IAsyncLi
             var dispatch = new Regex($"新工单 #{ticket.Number}(?![0-9])");
             var dispatches = messages.Count(m => m.Kind == RecordedMessageKind.Webhook && m.Target == departmentRobot && dispatch.IsMatch(m.Json));
             ackCounts.Add(acks);
+            if (acks == 0)
+            {
+                foreach (var row in outbox.Where(m => m.TicketNumber == ticket.Number))
+                {
+                    output.WriteLine($"no ack for #{ticket.Number}: {row.Key} {row.Channel} {row.State} attempts {row.Attempts} {row.LastError}");
+                }
+
+                output.WriteLine($"  recorded on its response_url: {messages.Count(m => m.Target == report.ResponseCode)}");
+            }
+
             dispatchCounts.Add(dispatches);
         }
 
@@ -130,6 +140,44 @@ public sealed partial class WeComFaultTests(ITestOutputHelper output) : IAsyncLi
         Assert.DoesNotContain("fake-token-", log, StringComparison.Ordinal);
         Assert.All(Stewards, s => Assert.DoesNotContain(s.Robot, log, StringComparison.Ordinal));
         Assert.All(sent, s => Assert.DoesNotContain(s.ResponseCode, log, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RobotRemoved_DispatchIsHeldNotLost_AndTheStreetOfficeIsToldOnce()
+    {
+        const string SanitationRobot = "5f2c0d3e-0000-4000-8000-000000000011";
+        const string StreetRobot = "5f2c0d3e-0000-4000-8000-000000000010";
+        var wecom = _factory.WeCom;
+        wecom.RemoveRobot(SanitationRobot);
+        var client = _factory.CreateClient();
+
+        for (var i = 0; i < 2; i++)
+        {
+            var json = SignedCallbacks.BotGroupText($"removed-{i}", Stewards[i].UserId, Stewards[i].ChatId, $"门口的垃圾桶满了，垃圾溢出来了，请来清运（{i}）", wecom.NewResponseUrl().ToString());
+            (await client.SendAsync(SignedCallbacks.BotPost(_factory.BotCrypto(), json))).EnsureSuccessStatusCode();
+        }
+
+        await _factory.WaitForIntakeAsync(2);
+        var notice = await wecom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.Webhook && m.Target == StreetRobot, timeout: TimeSpan.FromSeconds(20));
+        var held = await WaitForAsync(() => _factory.WithDbAsync(db => db.Outbox.CountAsync(m => m.State == OutboxState.Held && m.Target == SanitationRobot)), n => n >= 2);
+
+        Assert.Equal(2, held);
+        Assert.Contains("五华区环卫华山片区", notice[0].Json, StringComparison.Ordinal);
+        Assert.Single(wecom.Messages, m => m.Target == StreetRobot);
+        Assert.Equal(1, wecom.CallCount("/cgi-bin/webhook/send") - wecom.Messages.Count(m => m.Kind == RecordedMessageKind.Webhook));
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = Stopwatch.StartNew();
+        var value = await read();
+        while (!done(value) && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(50);
+            value = await read();
+        }
+
+        return value;
     }
 
     private static readonly FakeFailure[] Mix =

@@ -212,6 +212,38 @@ public sealed class OutboxDispatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task ResponseUrl_TimedOutThenRefusedAsUsed_IsTakenAsDelivered_NotSentAgainAnotherWay()
+    {
+        _world.Reply("ack");
+        _world.Answer(new OutboxSendResult(OutboxFailure.Transient, -1001, MayHaveArrived: true), Fail(OutboxFailure.Permanent, 40058));
+
+        await _world.PassAsync();
+        _world.Time.Advance(_world.Options.BaseBackoff);
+        await _world.PassAsync();
+
+        Assert.Equal(2, _world.Sent.Count);
+        Assert.All(_world.Sent, s => Assert.Equal(OutboxChannel.ResponseUrl, s.Channel));
+        var row = _world.Row("ack");
+        Assert.Equal(OutboxState.Sent, row.State);
+        Assert.StartsWith("presumed-delivered", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResponseUrl_UsedByAnEarlierReply_SecondReplyGoesAnotherWay_EvenAfterATimeout()
+    {
+        _world.Reply("photo-ack");
+        _world.Reply("ack");
+        _world.Answer(OutboxSendResult.Ok, new OutboxSendResult(OutboxFailure.Transient, -1001, MayHaveArrived: true), Fail(OutboxFailure.Permanent, 40058));
+
+        await _world.PassAsync();
+        _world.Time.Advance(_world.Options.BaseBackoff);
+        await _world.PassAsync();
+
+        Assert.Equal(OutboxChannel.Robot, _world.Sent[^1].Channel);
+        Assert.StartsWith("fallback:refused", _world.Row("ack").LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ResponseUrl_InOneToOneChat_FallsBackToTheAppMessageToTheReporter()
     {
         _world.Reply("ack", chatId: null);

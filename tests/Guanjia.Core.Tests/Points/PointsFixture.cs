@@ -1,24 +1,26 @@
 using Guanjia.Core.Community;
 using Guanjia.Core.Points;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Tests.Storage;
 using Guanjia.Core.Tickets;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Guanjia.Core.Tests.Points;
 
 /// <summary>
-/// A migrated SQLite database in memory (held open), the sample community, and a fake clock at
+/// A migrated database (SQLite in memory held open, or a fresh PostgreSQL one: <see cref="TestDatabase"/>), the sample community, and a fake clock at
 /// 2026-11-02 09:00 street time. Each operation runs on a fresh context, as each command would.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed by IAsyncLifetime.DisposeAsync, which xunit calls.")]
 public sealed class PointsFixture : IAsyncLifetime
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly string _provider;
+    private TestDatabase? _database;
 
-    public PointsFixture(Func<CommunityConfig, CommunityConfig>? adjust = null)
+    public PointsFixture(Func<CommunityConfig, CommunityConfig>? adjust = null, string provider = GuanjiaStorage.SqliteName)
     {
+        _provider = provider;
         var config = CommunityConfigLoader.Load(RepoPaths.CommunityYaml);
         Config = adjust is null ? config : adjust(config);
         Street = StreetCalendar.For(Config);
@@ -45,17 +47,17 @@ public sealed class PointsFixture : IAsyncLifetime
 
     public Person Person(string userId) => Config.FindPerson(userId) ?? throw new ArgumentException(userId);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(_provider);
+
+    public async Task DisposeAsync()
     {
-        await _connection.OpenAsync();
-        await using var db = NewDb();
-        await db.Database.MigrateAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await _connection.DisposeAsync();
-
-    public GuanjiaDbContext NewDb() =>
-        new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
+    public GuanjiaDbContext NewDb() => (_database ?? throw new InvalidOperationException("InitializeAsync first.")).NewDb();
 
     /// <summary>Runs one points operation on a fresh context, as one command would.</summary>
     public async Task<T> Points<T>(Func<PointsFeatures, Task<T>> action)

@@ -659,6 +659,25 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.ToTable("TicketReminders");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Storage.OutboxLease", b =>
+                {
+                    b.Property<string>("Target")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Target");
+
+                    b.ToTable("OutboxLeases");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")

@@ -630,6 +630,25 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.ToTable("TicketReminders");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Storage.OutboxLease", b =>
+                {
+                    b.Property<string>("Target")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Target");
+
+                    b.ToTable("OutboxLeases");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Tickets.Ticket", b =>
                 {
                     b.Property<int>("Number")
