@@ -146,12 +146,16 @@ public sealed class TicketTriageTests(TriageFixture fixture, ITestOutputHelper o
     [Fact]
     public void Triage_SameInputTwice_IsDeterministic()
     {
-        var other = new TicketTriage(fixture.Config, TriageKnowledge.Load(RepoPaths.TriageKnowledge));
+        var other = TicketTriage.Create(fixture.Config, RepoPaths.TriageKnowledge);
         var person = fixture.Config.FindPerson("hejun")!;
         var community = fixture.Config.FindCommunity("cuihu")!;
         const string text = "青云街45号院门口有人摆摊卖烧烤，油烟很大";
 
-        Assert.Equal(fixture.Triage.Triage(text, person, community), other.Triage(text, person, community));
+        var first = fixture.Triage.Triage(text, person, community);
+        var second = other.Triage(text, person, community);
+
+        Assert.Equal(first with { Candidates = [] }, second with { Candidates = [] });
+        Assert.Equal(first.Candidates, second.Candidates);
     }
 
     [Fact]
