@@ -2,9 +2,11 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Guanjia.Core.Intake;
+using Guanjia.WeCom.Api;
 using Guanjia.WeCom.Callbacks;
 using Guanjia.WeCom.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Guanjia.Bot.Callbacks;
 
@@ -18,14 +20,17 @@ internal static partial class CallbackEndpoints
 
     public static IEndpointRouteBuilder MapWeComCallbacks(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/wecom/callback", (HttpRequest request, CallbackCryptos cryptos) => VerifyUrl(request, cryptos.App));
-        app.MapGet("/wecom/bot/callback", (HttpRequest request, CallbackCryptos cryptos) => VerifyUrl(request, cryptos.Bot));
+        app.MapGet("/wecom/callback", (HttpRequest request, CallbackCryptos cryptos, IOptions<WeComOptions> options, TimeProvider time) =>
+            VerifyUrl(request, cryptos.App, options.Value, time));
+        app.MapGet("/wecom/bot/callback", (HttpRequest request, CallbackCryptos cryptos, IOptions<WeComOptions> options, TimeProvider time) =>
+            VerifyUrl(request, cryptos.Bot, options.Value, time));
         app.MapPost("/wecom/callback", ReceiveAppAsync);
         app.MapPost("/wecom/bot/callback", ReceiveBotAsync);
         return app;
     }
 
-    private static Results<ContentHttpResult, ProblemHttpResult> VerifyUrl(HttpRequest request, WeComCallbackCrypto? crypto)
+    private static Results<ContentHttpResult, ProblemHttpResult> VerifyUrl(
+        HttpRequest request, WeComCallbackCrypto? crypto, WeComOptions options, TimeProvider time)
     {
         if (crypto is null)
         {
@@ -35,38 +40,65 @@ internal static partial class CallbackEndpoints
         var (signature, timestamp, nonce) = SignatureQuery(request);
         // Retries with spaces read back as '+' (ASP.NET decodes a raw '+' in the query as a space).
         var result = UrlVerification.VerifyEchoStr(crypto, signature, timestamp, nonce, request.Query["echostr"].ToString());
-        return result.IsOk
+        if (!result.IsOk)
+        {
+            return CryptoProblem(result.Error);
+        }
+
+        return CallbackTimestamp.IsFresh(timestamp, time.GetUtcNow(), options.ReplayWindow)
             ? TypedResults.Text(result.Value!, "text/plain", Encoding.UTF8)
-            : CryptoProblem(result.Error);
+            : StaleProblem();
     }
 
     private static Task<IResult> ReceiveBotAsync(
-        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ReceiveAsync(request, cryptos.Bot, inbox, loggers, "bot",
+        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, IOptions<WeComOptions> options, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var urls = new CallbackUrlPolicy(options.Value);
+        var botId = options.Value.Bot.Id;
+        return ReceiveAsync(request, cryptos.Bot, inbox, options.Value, time, loggers, "bot",
             body => BotCallbackParser.TryReadEnvelope(body, out var envelope, out var error) ? (envelope.Encrypt, error) : (null, error),
-            plain => BotCallbackParser.TryParseMessage(plain, out var message, out var error)
-                ? (BotMapping.ToIncoming(message, plain, time.GetUtcNow()), CallbackParseError.None)
-                : (null, error),
+            plain =>
+            {
+                if (!BotCallbackParser.TryParseMessage(plain, out var message, out var error))
+                {
+                    return Parsed.Refused(error);
+                }
+
+                // The signature proves the sender holds this bot's key, not that the message is
+                // this bot's: a second bot sharing the callback URL (or a misrouted one) is refused.
+                return string.IsNullOrEmpty(botId) || message.AiBotId == botId
+                    ? Parsed.Ok(BotMapping.ToIncoming(message, plain, time.GetUtcNow(), urls))
+                    : Parsed.OtherBot;
+            },
             cancellationToken);
+    }
 
     private static Task<IResult> ReceiveAppAsync(
-        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        ReceiveAsync(request, cryptos.App, inbox, loggers, "app",
+        HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, IOptions<WeComOptions> options, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        ReceiveAsync(request, cryptos.App, inbox, options.Value, time, loggers, "app",
             body => AppCallbackParser.TryReadEnvelope(body, out var envelope, out var error) ? (envelope.Encrypt, error) : (null, error),
             plain => AppMessageParser.TryParse(plain, out var message, out var error)
-                ? (AppMapping.ToIncoming(message, plain, time.GetUtcNow()), CallbackParseError.None)
-                : (null, error),
+                ? Parsed.Ok(AppMapping.ToIncoming(message, plain, time.GetUtcNow()))
+                : Parsed.Refused(error),
             cancellationToken);
 
-    /// <summary>The shared receive path: size cap, envelope, signature + decrypt, parse, durable store, 200.</summary>
+    /// <summary>
+    /// The shared receive path: size cap, envelope, signature + decrypt, replay window, parse,
+    /// durable store, 200. Everything before the store that goes wrong is a 4xx and stores
+    /// nothing; only a failing store answers 5xx, so that WeCom retries it.
+    /// </summary>
     private static async Task<IResult> ReceiveAsync(
         HttpRequest request,
         WeComCallbackCrypto? crypto,
         InboxWriter inbox,
+        WeComOptions options,
+        TimeProvider time,
         ILoggerFactory loggers,
         string kind,
         Func<byte[], (string? Encrypt, CallbackParseError Error)> readEnvelope,
-        Func<string, (IncomingMessage? Message, CallbackParseError Error)> parse,
+        Func<string, Parsed> parse,
         CancellationToken cancellationToken)
     {
         if (crypto is null)
@@ -93,14 +125,47 @@ internal static partial class CallbackEndpoints
             return CryptoProblem(plain.Error);
         }
 
-        var (incoming, messageError) = parse(plain.Value!);
-        if (messageError != CallbackParseError.None)
+        var logger = loggers.CreateLogger("Guanjia.Bot.Callbacks");
+        if (!CallbackTimestamp.IsFresh(timestamp, time.GetUtcNow(), options.ReplayWindow))
         {
-            LogUnreadable(loggers.CreateLogger("Guanjia.Bot.Callbacks"), kind, messageError.ToString());
+            LogStale(logger, kind);
+            return StaleProblem();
         }
-        else if (incoming is not null)
+
+        Parsed parsed;
+        try
         {
-            await inbox.WriteAsync(incoming, cancellationToken);
+            parsed = parse(plain.Value!);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A parser bug must not become a 500 that WeCom retries: refuse the message, and log
+            // only the exception type (its message or stack could quote the resident's text).
+            LogParserFault(logger, kind, ex.GetType().Name);
+            parsed = Parsed.Refused(CallbackParseError.Malformed);
+        }
+
+        if (parsed.OtherBotId)
+        {
+            LogOtherBot(logger);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Callback for another bot",
+                detail: "aibotid is not WeCom:Bot:Id; nothing was stored.");
+        }
+
+        if (parsed.Error != CallbackParseError.None)
+        {
+            LogUnreadable(logger, kind, parsed.Error.ToString());
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Unreadable callback",
+                detail: $"The decrypted message could not be read ({parsed.Error}); nothing was stored.");
+        }
+
+        if (parsed.Message is not null)
+        {
+            await inbox.WriteAsync(parsed.Message, cancellationToken);
         }
 
         return TypedResults.Ok();
@@ -159,6 +224,11 @@ internal static partial class CallbackEndpoints
         ? TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Bad signature", detail: "msg_signature does not verify.")
         : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Undecryptable callback", detail: $"WXBizMsgCrypt error {(int)error}.");
 
+    private static ProblemHttpResult StaleProblem() => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Stale callback",
+        detail: "timestamp is not Unix seconds within WeCom:ReplayWindow of now; nothing was stored.");
+
     private static ProblemHttpResult ParseProblem(CallbackParseError error) => TypedResults.Problem(
         statusCode: error == CallbackParseError.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
         title: "Malformed callback",
@@ -168,6 +238,25 @@ internal static partial class CallbackEndpoints
     internal static string PlaintextKey(string plaintext) =>
         "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Verified {Kind} callback could not be parsed ({Error}); acknowledged and dropped")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Verified {Kind} callback could not be parsed ({Error}); refused, nothing stored")]
     private static partial void LogUnreadable(ILogger logger, string kind, string error);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Verified {Kind} callback outside the replay window; refused, nothing stored")]
+    private static partial void LogStale(ILogger logger, string kind);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Verified bot callback for another aibotid; refused, nothing stored")]
+    private static partial void LogOtherBot(ILogger logger);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "The {Kind} callback parser threw {ExceptionType}; refused, nothing stored")]
+    private static partial void LogParserFault(ILogger logger, string kind, string exceptionType);
+
+    /// <summary>What the decrypted message turned out to be: a message to store (or null: nothing to store), a parse error, or another bot's.</summary>
+    private readonly record struct Parsed(IncomingMessage? Message, CallbackParseError Error, bool OtherBotId)
+    {
+        public static Parsed OtherBot => new(null, CallbackParseError.None, true);
+
+        public static Parsed Ok(IncomingMessage? message) => new(message, CallbackParseError.None, false);
+
+        public static Parsed Refused(CallbackParseError error) => new(null, error, false);
+    }
 }

@@ -6,13 +6,18 @@ namespace Guanjia.Bot.Callbacks;
 /// <summary>Bot JSON messages → <see cref="IncomingMessage"/>; null for what is not a steward's message.</summary>
 internal static class BotMapping
 {
-    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now)
+    /// <remarks>
+    /// URLs Guanjia would call are checked here, at intake: a response_url or image URL that is
+    /// not WeCom's is dropped (the message itself is kept), so no outbox entry or download ever
+    /// sees a <c>javascript:</c>, <c>file:</c> or foreign URL.
+    /// </remarks>
+    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, CallbackUrlPolicy urls)
     {
         var (text, images) = message.Payload switch
         {
             BotTextPayload t => (t.ContentWithoutMention, Array.Empty<IncomingImage>()),
-            BotMixedPayload m => (m.TextWithoutMention, m.ImageUrls.Select(u => new IncomingImage(u, null)).ToArray()),
-            BotImagePayload i => ("", [new IncomingImage(i.Url, null)]),
+            BotMixedPayload m => (m.TextWithoutMention, m.ImageUrls.Where(urls.IsMediaUrl).Select(u => new IncomingImage(u, null)).ToArray()),
+            BotImagePayload i => ("", urls.IsMediaUrl(i.Url) ? [new IncomingImage(i.Url, null)] : Array.Empty<IncomingImage>()),
             BotVoicePayload v => (v.Content, Array.Empty<IncomingImage>()),
             _ => ((string?)null, Array.Empty<IncomingImage>()),
         };
@@ -36,7 +41,7 @@ internal static class BotMapping
                 _ => null,
             },
             Images = images,
-            ResponseUrl = message.ResponseUrl,
+            ResponseUrl = urls.IsResponseUrl(message.ResponseUrl) ? message.ResponseUrl : null,
             ReceivedAt = now,
         };
     }
@@ -47,6 +52,9 @@ internal static class AppMapping
 {
     public static IncomingMessage? ToIncoming(AppMessage message, string plaintext, DateTimeOffset now)
     {
+        // An empty <MsgId/> must not make every such message a duplicate of the first one.
+        string Key(string msgId) => string.IsNullOrWhiteSpace(msgId) ? CallbackEndpoints.PlaintextKey(plaintext) : msgId;
+
         IncomingMessage Make(string msgId, string? text, IReadOnlyList<IncomingImage> images, IncomingLocation? location = null) => new()
         {
             Channel = IncomingChannel.App,
@@ -60,10 +68,10 @@ internal static class AppMapping
 
         return message switch
         {
-            AppTextMessage t => Make(t.MsgId, t.Content, []),
-            AppImageMessage i => Make(i.MsgId, null, [new IncomingImage(null, i.MediaId)]),
-            AppVoiceMessage { Recognition: { Length: > 0 } r } v => Make(v.MsgId, r, []),
-            AppLocationMessage l => Make(l.MsgId, null, [], new IncomingLocation(l.Latitude, l.Longitude, l.Label)),
+            AppTextMessage t => Make(Key(t.MsgId), t.Content, []),
+            AppImageMessage i => Make(Key(i.MsgId), null, [new IncomingImage(null, i.MediaId)]),
+            AppVoiceMessage { Recognition: { Length: > 0 } r } v => Make(Key(v.MsgId), r, []),
+            AppLocationMessage l => Make(Key(l.MsgId), null, [], new IncomingLocation(l.Latitude, l.Longitude, l.Label)),
             // Events (subscribe, enter_agent, menu clicks …) are not reports.
             _ => null,
         };

@@ -42,6 +42,6 @@ public sealed class CommandContext
     public IReadOnlyList<CommandPhoto> Photos { get; init; } = [];
 
     public string Name(string userId) =>
-        userId == "guanjia" ? "小巷管家"
+        userId == TicketActors.System ? TicketActors.SystemName
         : Config.FindPerson(userId)?.Name ?? (Config.DepartmentsOf(userId) is [var d, ..] ? d.Name : userId);
 }

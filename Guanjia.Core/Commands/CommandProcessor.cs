@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Guanjia.Core.Commands;
 
 /// <summary>
-/// Recognises and runs chat commands: the role check, the ticket lookup and scope check, then the
+/// Runs the chat commands <see cref="Messages.MessageClassifier"/> recognised: the role check, the ticket lookup and scope check, then the
 /// handler. A refusal answers with the usage and changes nothing; the caller commits the rest
 /// together with marking the inbox message processed, so a command runs exactly once.
 /// </summary>
@@ -28,31 +28,13 @@ public sealed partial class CommandProcessor(
     public static CommandParser Parser { get; } = new(CommandTable.All);
 
     /// <summary>
-    /// Runs the message as a command when it is one. Returns false when it is not (the caller
-    /// treats it as a report): also for a quoted "已处理" from someone who is no department member.
+    /// Runs a command the classifier recognised and answers in the command's conversation. A
+    /// refusal answers with the usage and changes nothing.
     /// </summary>
-    public async Task<bool> TryHandleAsync(
-        IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, OutboxWriter outbox, string key,
+    public async Task HandleAsync(
+        ParsedCommand command, IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, OutboxWriter outbox, string key,
         CancellationToken cancellationToken)
     {
-        var parse = Parser.Parse(message.Text, message.QuotedText);
-        if (parse.Outcome == ParseOutcome.NotACommand)
-        {
-            return false;
-        }
-
-        if (parse.Outcome == ParseOutcome.Unknown)
-        {
-            outbox.Reply($"{key}:answer", message, $"没有“{parse.Word}”这个命令。发送“帮助”查看可用的命令。");
-            return true;
-        }
-
-        var command = parse.Command!;
-        if (command.Implicit && config.DepartmentsOf(person.UserId).Count == 0)
-        {
-            return false;
-        }
-
         var result = await RunAsync(command, message, person, photos, outbox, key, cancellationToken);
         var definition = command.Definition;
         var number = command.Number(0);
@@ -67,62 +49,6 @@ public sealed partial class CommandProcessor(
         {
             LogExecuted(logger, name, person.UserId, number);
         }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Photos the same person sends in the same conversation within the merge window after their
-    /// 办结 join that ticket as after-photos and go to the reporter. False when there is no such 办结.
-    /// </summary>
-    public async Task<bool> TryAttachAfterPhotosAsync(
-        IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, OutboxWriter outbox, string key,
-        CancellationToken cancellationToken)
-    {
-        if (photos.Count == 0)
-        {
-            return false;
-        }
-
-        var now = time.GetUtcNow();
-        var since = now - settings.MergeWindow;
-        var conversation = message.ChatId ?? message.SenderId;
-        var kind = TicketLifecycle.Kind(TicketAction.Resolve);
-        var number = await db.TicketEvents
-            .Where(e => e.Kind == kind && e.By == person.UserId && e.Conversation == conversation && e.At >= since)
-            .OrderByDescending(e => e.Id)
-            .Select(e => (int?)e.TicketNumber)
-            .FirstOrDefaultAsync(cancellationToken);
-        var ticket = number is { } n
-            ? await db.Tickets.Include(t => t.Photos).Include(t => t.Events).AsSplitQuery().FirstOrDefaultAsync(t => t.Number == n, cancellationToken)
-            : null;
-        if (ticket is null)
-        {
-            return false;
-        }
-
-        var added = new List<string>();
-        foreach (var photo in photos)
-        {
-            TicketCommands.AddAfterPhoto(ticket, photo, now, added);
-        }
-
-        ticket.Events.Add(new TicketEvent
-        {
-            At = now,
-            Kind = "photo-added",
-            By = person.UserId,
-            Note = $"处理后照片 {added.Count} 张",
-            Conversation = conversation,
-            Photos = added.Count > 0 ? string.Join('|', added) : null,
-        });
-        if (added.Count > 0)
-        {
-            new TicketNotices(config, texts).ToReporter(outbox, $"{key}:after-photo", ticket, $"工单 #{ticket.Number} 的处理后照片：", added);
-        }
-
-        outbox.Reply($"{key}:answer", message, $"处理后照片已补充到工单 #{ticket.Number}。", ticket.Number);
-        return true;
     }
 
     /// <summary>What this person may do in general (before looking at a ticket).</summary>

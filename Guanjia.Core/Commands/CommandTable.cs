@@ -27,6 +27,7 @@ public static class CommandTable
         new("升级", ["escalate"], Office, [Number, new("原因", ArgKind.Text, Optional: true)], "上报街道综治中心", TicketCommands.EscalateAsync),
         new("合并", ["merge"], Office, [Number, new("主单号", ArgKind.Ticket)], "重复工单并入另一张未结工单", TicketCommands.MergeAsync),
         new("加急", ["urgent"], Office, [Number], "标为紧急，按紧急时限办理", TicketCommands.MarkUrgentAsync),
+        new("补充", ["add"], Office | CommandRoles.Reporter, [Number, new("内容", ArgKind.Text, Optional: true)], "补充地点、说明或照片；新地点会重新派单", TicketCommands.AddAsync),
         new("撤销", ["cancel"], Office | CommandRoles.Reporter, [Number], "撤销工单（误报或已自行解决）", TicketCommands.CancelAsync),
 
         new("统计", ["stats"], Office, [new("时段", ArgKind.Choice, Optional: true, Choices: ["今日", "本周", "本月"])], "按状态、分类、部门统计，及按时办结率", StatsCommands.StatsAsync),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Guanjia.Core.Community;
+using Guanjia.Core.Messages;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Tickets;
 using Guanjia.Core.Triage;
@@ -313,14 +314,8 @@ public static class TicketCommands
         TicketLifecycle.Apply(ticket, TicketAction.Merge, context.Person.UserId, context.Now, $"并入 #{target}", context.Conversation);
         ticket.MergedInto = target;
         // The merged ticket keeps its reporter and MergedInto: the points service credits both reporters.
-        survivor.Events.Add(new TicketEvent
-        {
-            At = context.Now,
-            Kind = "merged-in",
-            By = context.Person.UserId,
-            Note = $"#{ticket.Number} 并入（上报人 {ticket.Reporter}）",
-            Conversation = context.Conversation,
-        });
+        TicketLifecycle.Record(survivor, TicketEventKinds.MergedIn, context.Person.UserId, context.Now,
+            $"#{ticket.Number} 并入（上报人 {ticket.Reporter}）", context.Conversation);
         NotifyCommunityUnlessHere(context, ticket, "merged", $"工单 #{ticket.Number} 与 #{target} 重复，{TicketStatus.Merged.Chinese()}至 #{target}。");
         if (ticket.Department != survivor.Department && context.Config.FindDepartment(ticket.Department) is not null)
         {
@@ -357,6 +352,26 @@ public static class TicketCommands
         return CommandResult.Ok($"工单 #{ticket.Number} 已加急，时限 {context.Texts.Time(ticket.DueAt)} 前，已提醒{context.Texts.DepartmentName(ticket.Department)}。");
     }
 
+    /// <summary>补充: a place (re-routes when it changes who must act), a detail or photos for an open ticket.</summary>
+    public static async Task<CommandResult> AddAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var content = context.Command.Value(1)?.Trim() ?? "";
+        if (content.Length == 0 && context.Photos.Count == 0)
+        {
+            return CommandResult.Refused($"请写明要补充的地点或说明（如“补充 {ticket.Number} 74号院”），或同时附上照片。");
+        }
+
+        if (!ticket.Status.IsOpen())
+        {
+            return NotNowResult(ticket, "补充");
+        }
+
+        var amendment = new TicketAmendment(context.Db, context.Config, context.Texts);
+        return CommandResult.Ok(await amendment.AmendAsync(
+            ticket, content, context.Photos, context.Person.UserId, context.Conversation, context.Now, context.Outbox, context.Key, cancellationToken));
+    }
+
     public static async Task<CommandResult> CancelAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var ticket = context.Ticket!;
@@ -385,41 +400,12 @@ public static class TicketCommands
         return CommandResult.Ok($"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}。{taken}");
     }
 
-    public static string EventName(string kind) => kind switch
-    {
-        "created" => "上报",
-        "dispatched" => "派单",
-        "recategorised" => "改类",
-        "accepted" => "接单",
-        "resolved" => "办结",
-        "returned" => "退回",
-        "closed" => "确认",
-        "reopened" => "重办",
-        "escalated" => "升级",
-        "merged" => "合并",
-        "merged-in" => "并入重复单",
-        "urgent" => "加急",
-        "cancelled" => "撤销",
-        "photo-added" => "补充照片",
-        "photo-failed" => "照片未收到",
-        "possible-duplicate" => "疑似重复",
-        _ => kind,
-    };
+    public static string EventName(string kind) => TicketEventKinds.Chinese(kind);
 
     /// <summary>Changes the department and dispatches: the new party gets the dispatch, the old one is told.</summary>
-    private static void Dispatch(CommandContext context, Ticket ticket, string departmentId, string note)
-    {
-        var previous = ticket.Department;
-        var previousHadIt = ticket.Status is TicketStatus.Dispatched or TicketStatus.Accepted;
-        ticket.Department = departmentId;
-        TicketLifecycle.Apply(ticket, TicketAction.Dispatch, context.Person.UserId, context.Now, note, context.Conversation);
-        context.Notices.Dispatch(context.Outbox, $"{context.Key}:ticket:{ticket.Number}", ticket);
-        if (previousHadIt && previous != departmentId)
-        {
-            context.Notices.ToDepartment(context.Outbox, $"{context.Key}:taken-away", previous,
-                $"工单 #{ticket.Number} 已改派给{context.Texts.DepartmentName(departmentId)}，贵单位无需再处理。", ticket.Number);
-        }
-    }
+    private static void Dispatch(CommandContext context, Ticket ticket, string departmentId, string note) =>
+        TicketRouting.Redispatch(ticket, departmentId, context.Person.UserId, context.Now, note, context.Conversation,
+            context.Outbox, context.Notices, context.Texts, context.Key);
 
     private static void NotifyCommunityUnlessHere(CommandContext context, Ticket ticket, string what, string content)
     {
@@ -437,7 +423,7 @@ public static class TicketCommands
 
     internal static void AddAfterPhoto(Ticket ticket, CommandPhoto photo, DateTimeOffset now, List<string> added)
     {
-        if (ticket.Photos.Any(p => p.PhotoId == photo.Id && p.Stage == "after"))
+        if (ticket.Photos.Any(p => p.PhotoId == photo.Id && p.Stage == PhotoStages.After))
         {
             return;
         }
@@ -445,7 +431,7 @@ public static class TicketCommands
         ticket.Photos.Add(new TicketPhoto
         {
             PhotoId = photo.Id,
-            Stage = "after",
+            Stage = PhotoStages.After,
             Width = photo.Width,
             Height = photo.Height,
             PerceptualHash = photo.PerceptualHash,

@@ -27,18 +27,65 @@ public static class TicketLifecycle
 
     private static readonly Dictionary<TicketAction, Transition> Table = new()
     {
-        [TicketAction.Dispatch] = new(Open, TicketStatus.Dispatched, "dispatched"),
-        [TicketAction.Recategorise] = new(Open, null, "recategorised"),
-        [TicketAction.Accept] = new([TicketStatus.Dispatched], TicketStatus.Accepted, "accepted"),
-        [TicketAction.Resolve] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Resolved, "resolved"),
-        [TicketAction.Return] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Returned, "returned"),
-        [TicketAction.Close] = new([TicketStatus.Resolved], TicketStatus.Closed, "closed"),
-        [TicketAction.Reopen] = new([TicketStatus.Resolved], TicketStatus.Dispatched, "reopened"),
-        [TicketAction.Escalate] = new(Open, null, "escalated"),
-        [TicketAction.Merge] = new(Open, TicketStatus.Merged, "merged"),
-        [TicketAction.MarkUrgent] = new(Open, null, "urgent"),
-        [TicketAction.Cancel] = new(Open, TicketStatus.Cancelled, "cancelled"),
+        [TicketAction.Dispatch] = new(Open, TicketStatus.Dispatched, TicketEventKinds.Dispatched),
+        [TicketAction.Recategorise] = new(Open, null, TicketEventKinds.Recategorised),
+        [TicketAction.Accept] = new([TicketStatus.Dispatched], TicketStatus.Accepted, TicketEventKinds.Accepted),
+        [TicketAction.Resolve] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Resolved, TicketEventKinds.Resolved),
+        [TicketAction.Return] = new([TicketStatus.Dispatched, TicketStatus.Accepted], TicketStatus.Returned, TicketEventKinds.Returned),
+        [TicketAction.Close] = new([TicketStatus.Resolved], TicketStatus.Closed, TicketEventKinds.Closed),
+        [TicketAction.Reopen] = new([TicketStatus.Resolved], TicketStatus.Dispatched, TicketEventKinds.Reopened),
+        [TicketAction.Escalate] = new(Open, null, TicketEventKinds.Escalated),
+        [TicketAction.Merge] = new(Open, TicketStatus.Merged, TicketEventKinds.Merged),
+        [TicketAction.MarkUrgent] = new(Open, null, TicketEventKinds.Urgent),
+        [TicketAction.Cancel] = new(Open, TicketStatus.Cancelled, TicketEventKinds.Cancelled),
     };
+
+    /// <summary>
+    /// Records the birth of a ticket (受理) and, in the same step, dispatches it to its
+    /// <see cref="Ticket.Department"/> as the system. The ticket must be new and have no history.
+    /// </summary>
+    public static void Create(Ticket ticket, DateTimeOffset now, string? createdNote, string? dispatchNote)
+    {
+        if (ticket.Status != TicketStatus.New || ticket.Events.Count > 0)
+        {
+            throw new InvalidOperationException("Only a new ticket without history can be created.");
+        }
+
+        ticket.CreatedAt = now;
+        ticket.Events.Add(new TicketEvent
+        {
+            At = now,
+            Kind = TicketEventKinds.Created,
+            By = ticket.Reporter,
+            ToStatus = TicketStatus.New,
+            Note = createdNote,
+        });
+        Apply(ticket, TicketAction.Dispatch, TicketActors.System, now, dispatchNote);
+    }
+
+    /// <summary>Escalation to the street office (升级), by a person or by the reminder scan as <see cref="TicketActors.System"/>.</summary>
+    public static TicketEvent Escalate(Ticket ticket, string by, DateTimeOffset now, string? note = null, string? conversation = null) =>
+        Apply(ticket, TicketAction.Escalate, by, now, note, conversation);
+
+    /// <summary>
+    /// A history entry that changes no status (a photo or a place added, a possible duplicate).
+    /// </summary>
+    public static TicketEvent Record(
+        Ticket ticket, string kind, string by, DateTimeOffset now,
+        string? note = null, string? conversation = null, IReadOnlyCollection<string>? photos = null)
+    {
+        var entry = new TicketEvent
+        {
+            At = now,
+            Kind = kind,
+            By = by,
+            Note = note is { Length: > 2000 } ? note[..2000] : note,
+            Conversation = conversation,
+            Photos = photos is { Count: > 0 } ? string.Join('|', photos) : null,
+        };
+        ticket.Events.Add(entry);
+        return entry;
+    }
 
     public static bool CanApply(TicketStatus status, TicketAction action) => Table[action].From.Contains(status);
 

@@ -25,7 +25,7 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
             : $"小巷管家（{community?.Name ?? ticket.Community}）";
         outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number);
         var index = 0;
-        foreach (var photo in ticket.Photos.Where(p => p.Stage == "before"))
+        foreach (var photo in ticket.Photos.Where(p => p.Stage == PhotoStages.Before))
         {
             outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number);
         }

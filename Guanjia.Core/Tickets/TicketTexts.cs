@@ -35,9 +35,10 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
             text.Append("\n请补充具体小区或楼院（如“74号院”），方便尽快处理。");
         }
 
-        foreach (var failure in photoFailures)
+        if (photoFailures.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n注意：有照片未能接收（{failure}）");
+            // Never "已收到照片" for a photo that did not arrive: say so, and what to do.
+            text.Append(CultureInfo.InvariantCulture, $"\n照片下载失败，请重新发送（{string.Join("；", photoFailures.Distinct())}）。");
         }
 
         return text.ToString();
@@ -57,8 +58,27 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
     public string UrgentMention(Ticket ticket) =>
         $"紧急工单 #{ticket.Number}：{CategoryName(ticket.Category)}，{Place(ticket)}。请立即处置，{Time(ticket.DueAt)} 前办结。";
 
-    public string AskRecategorise(Ticket ticket) =>
-        $"工单 #{ticket.Number} 未能自动判断分类，已暂交{DepartmentName(ticket.Department)}。请书记核实后回复“改类 {ticket.Number} 分类”（如“改类 {ticket.Number} 垃圾清运”）。";
+    /// <summary>
+    /// To the secretaries when triage was unsure: the likeliest categories with their codes, so one
+    /// reply (改类 12 fire) settles it.
+    /// </summary>
+    public string AskRecategorise(Ticket ticket, IReadOnlyList<Category> candidates)
+    {
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"工单 #{ticket.Number} 分类待定，已暂交{DepartmentName(ticket.Department)}。");
+        if (candidates.Count > 0)
+        {
+            text.Append("可能是：")
+                .Append(string.Join("、", candidates.Select(c => $"{c.Name}（{c.Code}）")))
+                .Append(CultureInfo.InvariantCulture, $"。\n请回复“改类 {ticket.Number} 代码”，如“改类 {ticket.Number} {candidates[0].Code}”。");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"请核实后回复“改类 {ticket.Number} 分类”（如“改类 {ticket.Number} garbage”）。");
+        }
+
+        return text.ToString();
+    }
 
     public static string PossibleDuplicate(Ticket ticket, int earlier, bool byPhoto) =>
         $"工单 #{ticket.Number} 可能与 #{earlier} 重复（{(byPhoto ? "照片相似" : "同一小区同类问题，24小时内")}）。请核实，如确属重复请回复“合并 {ticket.Number} {earlier}”。";

@@ -26,6 +26,26 @@ public sealed class WeComOptions : IValidatableObject
 
     public WeComBotOptions Bot { get; set; } = new();
 
+    /// <summary>
+    /// A signed callback whose <c>timestamp</c> is further than this from now (either way) is a
+    /// replay and refused; WeCom retries a callback within seconds, so an hour is generous.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Hosts image and file URLs in callbacks may point at; a leading dot allows subdomains. Added
+    /// to the defaults (WeCom's bot media bucket, qpic.cn, qyapi); the host of
+    /// <see cref="ApiBaseUrl"/> is always allowed too.
+    /// </summary>
+    public List<string> MediaHosts { get; set; } =
+    [
+        // The bucket WeCom's intelligent bot serves image and file URLs from (valid 5 minutes).
+        "ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com",
+        ".qpic.cn",
+        "qyapi.weixin.qq.com",
+    ];
+
     /// <summary>Upper bound for one outbound call including a token refresh and its single retry.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -165,7 +165,7 @@ public static class BotCallbackParser
         {
             "text" => text?.Content is { } content ? new BotTextPayload(content) : null,
             "image" => image?.Url is { Length: > 0 } url ? new BotImagePayload(url, image.AesKey) : null,
-            "mixed" => mixed?.Items is { } items ? new BotMixedPayload([.. items.Select(MapMixedItem)]) : null,
+            "mixed" => MapMixed(mixed),
             "voice" => voice?.Content is { } transcript ? new BotVoicePayload(transcript) : null,
             "file" => file?.Url is { Length: > 0 } url ? new BotFilePayload(url, file.AesKey) : null,
             "video" => video?.Url is { Length: > 0 } url ? new BotVideoPayload(url, video.AesKey) : null,
@@ -174,8 +174,18 @@ public static class BotCallbackParser
             _ => new BotUnknownPayload(msgType),
         };
 
-    private static BotMixedItem MapMixedItem(BotMixedItemDto item) =>
-        new(item.MsgType ?? "", item.Text?.Content, item.Image?.Url, item.Image?.AesKey);
+    // JSON allows [null] and {} as items: skip them; a mixed message with nothing usable is malformed.
+    private static BotMixedPayload? MapMixed(BotMixedDto? mixed)
+    {
+        var items = (mixed?.Items ?? [])
+            .Where(i => i is not null)
+            .Select(i => new BotMixedItem(i.MsgType ?? "", i.Text?.Content, NullIfEmpty(i.Image?.Url), i.Image?.AesKey))
+            .Where(i => i.Text is not null || i.ImageUrl is not null)
+            .ToList();
+        return items.Count == 0 ? null : new BotMixedPayload(items);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static BotPayload? MapEvent(BotEventDto evt) => evt.EventType switch
     {
@@ -185,7 +195,8 @@ public static class BotCallbackParser
                 card.CardType ?? "",
                 card.EventKey ?? "",
                 card.TaskId ?? "",
-                [.. (card.SelectedItems?.Items ?? []).Select(i => new CardSelectedItem(i.QuestionKey ?? "", i.OptionIds?.Ids ?? []))])
+                [.. (card.SelectedItems?.Items ?? []).Where(i => i is not null).Select(i => new CardSelectedItem(
+                    i.QuestionKey ?? "", [.. (i.OptionIds?.Ids ?? []).Where(id => id is not null)]))])
             : null,
         "feedback_event" => evt.FeedbackEvent is { Id: { Length: > 0 } id } feedback
             ? new BotFeedbackEvent(id, feedback.Type ?? 0, feedback.Content, feedback.InaccurateReasons ?? [])

@@ -16,6 +16,8 @@ public enum CallbackParseError
     MissingField,
     /// <summary>A field is present but unusable (e.g. a non-numeric CreateTime).</summary>
     InvalidField,
+    /// <summary>XML nested deeper than <c>SafeXml.MaxDepth</c> or with more than <c>SafeXml.MaxElements</c> elements.</summary>
+    TooComplex,
 }
 
 /// <summary>Size cap applied to every callback body and plaintext before parsing.</summary>

@@ -4,9 +4,15 @@ using System.Xml.Linq;
 
 namespace Guanjia.WeCom.Callbacks;
 
-/// <summary>The only way callback XML is parsed: no DTD, no resolver, bounded size.</summary>
+/// <summary>The only way callback XML is parsed: no DTD, no resolver, bounded size, depth and element count.</summary>
 internal static class SafeXml
 {
+    /// <summary>Deepest element allowed (the root is depth 0). WeCom's deepest is SendPicsInfo/PicList/item/PicMd5Sum (4).</summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>Most elements allowed in one document. WeCom's callbacks carry a few dozen.</summary>
+    public const int MaxElements = 4096;
+
     private static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -36,6 +42,15 @@ internal static class SafeXml
 
         try
         {
+            // XDocument.Load costs the square of the nesting depth (100,000 nested elements took
+            // 40 s); a forward-only XmlReader pass is linear and stops at the first element too
+            // deep or too many, so a hostile document is refused before any tree is built.
+            if (!WithinShape(xml))
+            {
+                error = CallbackParseError.TooComplex;
+                return false;
+            }
+
             using var reader = XmlReader.Create(new StringReader(xml), Settings);
             // XDocument (not XElement) so trailing content after the root element is rejected too.
             var document = XDocument.Load(reader, LoadOptions.None);
@@ -58,6 +73,21 @@ internal static class SafeXml
                 : CallbackParseError.Malformed;
             return false;
         }
+    }
+
+    private static bool WithinShape(string xml)
+    {
+        using var reader = XmlReader.Create(new StringReader(xml), Settings);
+        var elements = 0;
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element && (reader.Depth > MaxDepth || ++elements > MaxElements))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Text of a direct child element; CDATA and plain text read the same.</summary>

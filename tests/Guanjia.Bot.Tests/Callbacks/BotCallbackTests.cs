@@ -41,11 +41,12 @@ public sealed class BotCallbackTests : IAsyncLifetime
     {
         var crypto = _factory.BotCrypto();
         var echo = crypto.Encrypt("1616140317555161061").Value!;
-        var signature = crypto.ComputeSignature("1409659589", "263014780", echo);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = crypto.ComputeSignature(timestamp, "263014780", echo);
         var client = _factory.CreateClient();
 
         var body = await client.GetStringAsync(
-            $"/wecom/bot/callback?msg_signature={signature}&timestamp=1409659589&nonce=263014780&echostr={Uri.EscapeDataString(echo)}");
+            $"/wecom/bot/callback?msg_signature={signature}&timestamp={timestamp}&nonce=263014780&echostr={Uri.EscapeDataString(echo)}");
 
         Assert.Equal("1616140317555161061", body);
     }

@@ -90,14 +90,22 @@ public sealed class CommandHarness : IAsyncDisposable
         return ticket.Number;
     }
 
-    /// <summary>Says <paramref name="text"/> to the bot in a group (bot channel) or, with no chat, in the app's 1:1.</summary>
-    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0)
+    /// <summary>
+    /// Says <paramref name="text"/> to the bot in a group (bot channel) or, with no chat, in the app's 1:1,
+    /// with <paramref name="photos"/> photos and <paramref name="failedPhotos"/> photos whose download fails.
+    /// </summary>
+    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
     {
         var id = Interlocked.Increment(ref _messages);
         var images = new List<IncomingImage>();
         for (var i = 0; i < photos; i++)
         {
             images.Add(new IncomingImage(_media.Add(id * 10 + i), null));
+        }
+
+        for (var i = 0; i < failedPhotos; i++)
+        {
+            images.Add(new IncomingImage($"https://media.example/missing/{id * 10 + i}", null));
         }
 
         var message = new IncomingMessage
@@ -176,6 +184,19 @@ public sealed class CommandHarness : IAsyncDisposable
         });
     }
 
+    /// <summary>Outbox rows about a ticket that no incoming message caused directly (dispatch, questions to secretaries).</summary>
+    public async Task<List<OutboxMessage>> TicketOutboxAsync(int number)
+    {
+        await using var db = NewDb();
+        return await db.Outbox.AsNoTracking().Where(o => o.Key.StartsWith($"ticket:{number}:")).OrderBy(o => o.Id).ToListAsync();
+    }
+
+    public async Task<int> TicketCountAsync()
+    {
+        await using var db = NewDb();
+        return await db.Tickets.CountAsync();
+    }
+
     public async Task<int> PendingPhotoCountAsync()
     {
         await using var db = NewDb();
@@ -229,7 +250,7 @@ public sealed record Said(long InboxId, IncomingMessage Message, IReadOnlyList<O
     /// <summary>The answer in the sender's own conversation.</summary>
     public string Answer => Replies.Single().Content;
 
-    private static readonly string[] ReplyKeys = ["answer", "department-hint", "after-photo-pending", "ack", "photo-pending", "photo-ack", "refused", "merchant"];
+    private static readonly string[] ReplyKeys = ["answer", "department-hint", "after-photo-pending", "ack", "photo-pending", "refused", "merchant", "not-community", "no-community", "empty"];
 
     public IEnumerable<OutboxMessage> Replies => Outbox.Where(o =>
         o.Channel == OutboxChannel.ResponseUrl

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Guanjia.WeCom.Callbacks;
 
 namespace Guanjia.WeCom.Tests.Callbacks;
@@ -84,5 +85,77 @@ public class SafeXmlTests
 
         Assert.False(AppMessageParser.TryParse(xml, out _, out var error));
         Assert.Equal(CallbackParseError.TooLarge, error);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Envelope_WithDeeplyNestedElements_IsRefusedAsTooComplex(bool closed)
+    {
+        var ok = AppCallbackParser.TryReadEnvelope(Nested(100_000, closed), out var envelope, out var error);
+
+        Assert.False(ok);
+        Assert.Null(envelope);
+        Assert.Equal(CallbackParseError.TooComplex, error);
+    }
+
+    [Fact]
+    public void AppMessage_WithDeeplyNestedElements_IsRefusedAsTooComplex()
+    {
+        Assert.False(AppMessageParser.TryParse(Nested(100_000, closed: true), out var message, out var error));
+
+        Assert.Null(message);
+        Assert.Equal(CallbackParseError.TooComplex, error);
+    }
+
+    [Fact]
+    public void Envelope_WithTooManySiblings_IsRefusedAsTooComplex()
+    {
+        var xml = "<xml><Encrypt>abc</Encrypt>" + string.Concat(Enumerable.Repeat("<a/>", SafeXml.MaxElements)) + "</xml>";
+
+        Assert.False(AppCallbackParser.TryReadEnvelope(xml, out _, out var error));
+        Assert.Equal(CallbackParseError.TooComplex, error);
+    }
+
+    [Fact]
+    public void Envelope_AtMaxDepth_IsStillRead()
+    {
+        // Root at depth 0, Encrypt at 1, then nesting down to exactly MaxDepth.
+        var xml = "<xml><Encrypt>abc</Encrypt>" + Nested(SafeXml.MaxDepth - 1, closed: true) + "</xml>";
+
+        Assert.True(AppCallbackParser.TryReadEnvelope(xml, out var envelope, out _));
+        Assert.Equal("abc", envelope.Encrypt);
+    }
+
+    [Fact]
+    public void Envelope_WithDeepNesting_IsRefusedFasterThanASmallDocumentOfTheSameSizeIsRead()
+    {
+        // Relative, not wall-clock: refusing 100,000 nested elements (~700 KB) must cost no more
+        // than reading a well-formed envelope of the same size. Before the depth bound it cost
+        // thousands of times more (quadratic XDocument.Load).
+        var deep = Nested(100_000, closed: true);
+        var flat = "<xml><ToUserName>ww1</ToUserName><Encrypt>" + new string('A', deep.Length - 60) + "</Encrypt></xml>";
+        Assert.True(AppCallbackParser.TryReadEnvelope(flat, out _, out _));
+
+        var deepTime = Fastest(() => AppCallbackParser.TryReadEnvelope(deep, out _, out _));
+        var flatTime = Fastest(() => AppCallbackParser.TryReadEnvelope(flat, out _, out _));
+
+        Assert.True(deepTime <= flatTime * 2 + TimeSpan.FromMilliseconds(1), $"deep {deepTime.TotalMilliseconds} ms, flat {flatTime.TotalMilliseconds} ms");
+    }
+
+    private static string Nested(int depth, bool closed) =>
+        "<xml>" + string.Concat(Enumerable.Repeat("<a>", depth)) + (closed ? string.Concat(Enumerable.Repeat("</a>", depth)) + "</xml>" : "");
+
+    private static TimeSpan Fastest(Action action)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            best = watch.Elapsed < best ? watch.Elapsed : best;
+        }
+
+        return best;
     }
 }

@@ -1,0 +1,283 @@
+using Guanjia.Core.Commands;
+using Guanjia.Core.Community;
+using Guanjia.Core.Intake;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Guanjia.Core.Triage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Guanjia.Core.Messages;
+
+/// <summary>
+/// Decides once what an incoming message is. Reads the roster, the chat and the sender's recent
+/// tickets; changes nothing. Each decision has one handler (<see cref="IntakeProcessor"/> hands it
+/// over), and no handler asks the classifier again.
+/// </summary>
+public sealed class MessageClassifier(
+    GuanjiaDbContext db,
+    CommunityConfig config,
+    TicketTriage triage,
+    IntakeSettings settings,
+    TimeProvider time)
+{
+    // A follow-up's words besides the place that say nothing new ("是", "在", "就在…那边").
+    private const int ShortRemainder = 6;
+
+    // Text this short, naming no problem and no place, that triage cannot place is small talk.
+    private const int SmallTalkLength = 8;
+
+    private readonly PlaceResolver _places = Places.For(config);
+
+    public async Task<MessageDecision> ClassifyAsync(Inbound inbound, CancellationToken cancellationToken)
+    {
+        var message = inbound.Message;
+        var person = config.FindPerson(message.SenderId) ?? DepartmentMember(message.SenderId);
+        var merchant = person is null ? config.MerchantOf(message.SenderId) : null;
+        if (person is null && merchant is null)
+        {
+            return new MessageDecision.Refuse("refused", MessageTexts.NotOnRoster);
+        }
+
+        // Merchants are not on the roster of people; they only redeem vouchers.
+        person ??= new Person(message.SenderId, merchant!.Name, [], null, []);
+
+        var parse = CommandProcessor.Parser.Parse(message.Text, message.QuotedText);
+        switch (parse.Outcome)
+        {
+            case ParseOutcome.Unknown:
+                return new MessageDecision.UnknownCommand(parse.Word ?? "");
+            // A quoted "已处理" is 办结 only from a department member; from anyone else it is text.
+            case ParseOutcome.Command when !parse.Command!.Implicit || config.DepartmentsOf(person.UserId).Count > 0:
+                return new MessageDecision.Command(parse.Command!, person);
+        }
+
+        if (merchant is not null)
+        {
+            return new MessageDecision.Refuse("merchant", MessageTexts.Merchant);
+        }
+
+        var text = inbound.Text;
+        if (text.Length > 0 && ConversationRecognizer.TryRecognize(text, out var kind) && inbound.Stored.Count == 0)
+        {
+            return new MessageDecision.Conversation(kind);
+        }
+
+        if (inbound.Stored.Count == 0 && inbound.Failures.Count > 0 && text.Length == 0)
+        {
+            // A photo that never arrived is no report and no after-photo: say so, keep nothing.
+            return new MessageDecision.PhotoFailed();
+        }
+
+        var community = CommunityOf(message, person, out var refusal);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (community is null)
+        {
+            // A department group (or a department member's 1:1) takes commands and after-photos only.
+            if (text.Length > 0 || inbound.Stored.Count == 0)
+            {
+                return new MessageDecision.Refuse("department-hint", MessageTexts.DepartmentHint);
+            }
+
+            return await RecentResolveAsync(person, inbound, cancellationToken) is { } done
+                ? new MessageDecision.AfterPhoto(person, done)
+                : new MessageDecision.HoldPhotos(person, ForDone: true);
+        }
+
+        if (text.Length == 0 && inbound.Stored.Count == 0)
+        {
+            return new MessageDecision.Refuse("empty", MessageTexts.Empty);
+        }
+
+        if (text.Length == 0)
+        {
+            if (await RecentResolveAsync(person, inbound, cancellationToken) is { } done)
+            {
+                return new MessageDecision.AfterPhoto(person, done);
+            }
+
+            // A photo after its text (1:1 chats send them separately) joins the sender's recent ticket.
+            return await RecentReportAsync(person, inbound, cancellationToken) is { } recent
+                ? new MessageDecision.FollowUp(person, recent)
+                : new MessageDecision.HoldPhotos(person, ForDone: false);
+        }
+
+        // A reply quoting the acknowledgement of one's own open ticket adds to it.
+        if (CommandParser.QuotedTicket(message.QuotedText) is { } quoted
+            && await OwnOpenTicketAsync(person, quoted, cancellationToken) is { } target
+            && !IsNewProblem(text, person, community, target))
+        {
+            return new MessageDecision.FollowUp(person, target);
+        }
+
+        if (await RecentReportAsync(person, inbound, cancellationToken) is { } previous
+            && !IsNewProblem(text, person, community, previous))
+        {
+            return new MessageDecision.FollowUp(person, previous);
+        }
+
+        if (inbound.Stored.Count == 0 && IsSmallTalk(text, person, community))
+        {
+            return new MessageDecision.Conversation(ConversationKind.AboutBot);
+        }
+
+        return new MessageDecision.Report(person, community);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/>, said shortly after <paramref name="ticket"/>, is a different
+    /// problem (a new report) rather than the place, a detail or a restatement of the same one.
+    /// </summary>
+    internal bool IsNewProblem(string text, Person person, CommunityInfo community, Ticket ticket)
+    {
+        var named = _places.FindNamed(text, person, community);
+        var remainder = named is null ? text : text.Remove(named.Start, named.Length);
+        var speaks = ConversationRecognizer.SpeaksOfAProblem(StripPlaceWords(remainder));
+        if (!speaks && ConversationRecognizer.Core(remainder).Length <= ShortRemainder)
+        {
+            return false;
+        }
+
+        if (!speaks && named is not null && (ticket.Compound is null || ticket.Compound == named.Compound.Id))
+        {
+            return false;
+        }
+
+        var result = triage.Triage(text, person, community);
+        var sameCategory = result.CategoryCode == ticket.Category || result.BestGuessCode == ticket.Category;
+        if (named is not null && ticket.Compound is not null && named.Compound.Id != ticket.Compound)
+        {
+            // Another place with a problem of its own is another report.
+            return speaks;
+        }
+
+        return speaks && !sameCategory;
+    }
+
+    private bool IsSmallTalk(string text, Person person, CommunityInfo community)
+    {
+        var core = ConversationRecognizer.Core(text);
+        if (core.Length == 0 || core.Length > SmallTalkLength || ConversationRecognizer.SpeaksOfAProblem(text)
+            || core.Any(char.IsAsciiDigit) || _places.FindNamed(text, person, community) is not null)
+        {
+            return false;
+        }
+
+        return triage.Triage(text, person, community).LowConfidence;
+    }
+
+    // Words that only say where, so "就在74号院门口" is a place, not a problem.
+    private static string StripPlaceWords(string text) =>
+        text.Replace("门口", "", StringComparison.Ordinal).Replace("楼下", "", StringComparison.Ordinal)
+            .Replace("小区", "", StringComparison.Ordinal).Replace("院", "", StringComparison.Ordinal)
+            .Replace("号", "", StringComparison.Ordinal).Replace("栋", "", StringComparison.Ordinal)
+            .Replace("单元", "", StringComparison.Ordinal).Replace("楼上", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The community a report from this chat belongs to; null (and no refusal) where the sender
+    /// speaks as a department; a refusal where nobody can report.
+    /// </summary>
+    private CommunityInfo? CommunityOf(IncomingMessage message, Person person, out MessageDecision? refusal)
+    {
+        refusal = null;
+        if (config.FindPerson(person.UserId) is null)
+        {
+            // A department member who is not also on the roster of people reports nothing.
+            return null;
+        }
+
+        if (message.ChatId is { } chatId)
+        {
+            var owner = config.ResolveChat(chatId);
+            if (owner?.Community is { } community)
+            {
+                return community;
+            }
+
+            if (owner?.Department is null)
+            {
+                refusal = new MessageDecision.Refuse("not-community", MessageTexts.NotACommunityGroup);
+            }
+
+            return null;
+        }
+
+        var own = person.CommunityId is { } id ? config.FindCommunity(id) : null;
+        if (own is null && config.DepartmentsOf(person.UserId).Count == 0)
+        {
+            refusal = new MessageDecision.Refuse("no-community", MessageTexts.NoCommunity);
+        }
+
+        return own;
+    }
+
+    /// <summary>The ticket this person 办结'd in this chat within the merge window, if any.</summary>
+    private async Task<Ticket?> RecentResolveAsync(Person person, Inbound inbound, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - settings.MergeWindow;
+        var number = await db.TicketEvents
+            .Where(e => e.Kind == TicketEventKinds.Resolved && e.By == person.UserId && e.Conversation == inbound.Conversation && e.At >= since)
+            .OrderByDescending(e => e.Id)
+            .Select(e => (int?)e.TicketNumber)
+            .FirstOrDefaultAsync(cancellationToken);
+        return number is { } n ? await LoadAsync(n, cancellationToken) : null;
+    }
+
+    /// <summary>This person's open ticket reported in this chat within the merge window, if any.</summary>
+    private async Task<Ticket?> RecentReportAsync(Person person, Inbound inbound, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - settings.MergeWindow;
+        TicketStatus[] open = [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
+        var number = await db.Tickets
+            .Where(t => t.Reporter == person.UserId && t.Conversation == inbound.Conversation && t.CreatedAt >= since && open.Contains(t.Status))
+            .OrderByDescending(t => t.Number)
+            .Select(t => (int?)t.Number)
+            .FirstOrDefaultAsync(cancellationToken);
+        return number is { } n ? await LoadAsync(n, cancellationToken) : null;
+    }
+
+    private async Task<Ticket?> OwnOpenTicketAsync(Person person, int number, CancellationToken cancellationToken)
+    {
+        var ticket = await LoadAsync(number, cancellationToken);
+        return ticket is not null && ticket.Reporter == person.UserId && ticket.Status.IsOpen() ? ticket : null;
+    }
+
+    private Task<Ticket?> LoadAsync(int number, CancellationToken cancellationToken) =>
+        db.Tickets.Include(t => t.Photos).Include(t => t.Events).AsSplitQuery().FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+
+    /// <summary>Department members are listed under their department, not among the people.</summary>
+    private Person? DepartmentMember(string userId) =>
+        config.DepartmentsOf(userId) is [var first, ..] ? new Person(userId, first.Name, [], null, []) : null;
+}
+
+/// <summary>What a message is, decided once by <see cref="MessageClassifier"/>.</summary>
+public abstract record MessageDecision
+{
+    /// <summary>Nothing to do but say why (unknown sender, not a community group, a department group's text…).</summary>
+    public sealed record Refuse(string Key, string Answer) : MessageDecision;
+
+    public sealed record Command(ParsedCommand Parsed, Person Person) : MessageDecision;
+
+    /// <summary>A prefixed word that is no command (<c>/abc</c>).</summary>
+    public sealed record UnknownCommand(string Word) : MessageDecision;
+
+    /// <summary>Small talk: answered, never a ticket.</summary>
+    public sealed record Conversation(ConversationKind Kind) : MessageDecision;
+
+    public sealed record Report(Person Person, CommunityInfo Community) : MessageDecision;
+
+    /// <summary>The place, a detail or a photo for the sender's recent (or quoted) ticket.</summary>
+    public sealed record FollowUp(Person Person, Ticket Ticket) : MessageDecision;
+
+    /// <summary>Photos after this person's 办结 in this chat.</summary>
+    public sealed record AfterPhoto(Person Person, Ticket Ticket) : MessageDecision;
+
+    /// <summary>Photos waiting for their text (a report) or for the 办结 they belong to.</summary>
+    public sealed record HoldPhotos(Person Person, bool ForDone) : MessageDecision;
+
+    /// <summary>Only photos, and none could be downloaded.</summary>
+    public sealed record PhotoFailed : MessageDecision;
+}

@@ -1,0 +1,263 @@
+using Guanjia.Core.Community;
+using Guanjia.Core.Intake;
+using Guanjia.Core.Outbox;
+using Guanjia.Core.Photos;
+using Guanjia.Core.Storage;
+using Guanjia.Core.Tickets;
+using Guanjia.Core.Triage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Guanjia.Core.Messages;
+
+/// <summary>
+/// A report becomes a ticket: triaged, created and dispatched through <see cref="TicketLifecycle"/>,
+/// with the sender's waiting photos; the reporter is acknowledged and the department told. When
+/// the triage is unsure the ticket goes to the community office and its secretaries are asked.
+/// </summary>
+public sealed partial class ReportHandler(
+    GuanjiaDbContext db,
+    CommunityConfig config,
+    TicketTriage triage,
+    IntakeSettings settings,
+    TicketTexts texts,
+    StreetCalendar calendar,
+    TimeProvider time,
+    ILogger logger)
+{
+    private const int MaxText = 2000;
+    private const int AskCandidates = 3;
+
+    public async Task HandleAsync(Inbound inbound, MessageDecision.Report report, OutboxWriter outbox, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var pending = await db.PendingPhotos
+            .Where(p => p.SenderId == report.Person.UserId && p.Conversation == inbound.Conversation && p.TicketNumber == null
+                && p.ReceivedAt >= now - settings.MergeWindow)
+            .OrderBy(p => p.Id)
+            .ToListAsync(cancellationToken);
+
+        var (ticket, result) = await CreateAsync(inbound.Text, report.Person, report.Community, inbound.Conversation, now, cancellationToken);
+        var failures = new List<string>();
+        foreach (var photo in pending)
+        {
+            photo.TicketNumber = ticket.Number;
+            AddPhoto(ticket, new ReceivedPhoto(photo.PhotoId, photo.Width, photo.Height, photo.PerceptualHash, photo.Failure), now, failures);
+        }
+
+        foreach (var photo in inbound.Photos)
+        {
+            AddPhoto(ticket, photo, now, failures);
+        }
+
+        if (failures.Count > 0)
+        {
+            TicketLifecycle.Record(ticket, TicketEventKinds.PhotoFailed, TicketActors.System, now, string.Join("；", failures));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var duplicate = await FindDuplicateAsync(ticket, cancellationToken);
+        if (duplicate is { } d)
+        {
+            ticket.PossibleDuplicateOf = d.Number;
+            TicketLifecycle.Record(ticket, TicketEventKinds.PossibleDuplicate, TicketActors.System, now, $"#{d.Number}");
+        }
+
+        EnqueueNotices(ticket, result, report.Community, inbound.Message, outbox, inbound.Key, failures, duplicate);
+        LogTicketCreated(logger, ticket.Number, ticket.Category, ticket.Department, ticket.Urgent, inbound.InboxId);
+    }
+
+    /// <summary>
+    /// Photos whose text never came within the merge window still become a report: a ticket
+    /// in <c>other</c>, which the secretaries are asked to 改类. Nothing a steward sent is dropped;
+    /// photos that could not be downloaded were never held, and old failed rows are let go.
+    /// </summary>
+    public async Task SweepPendingPhotosAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - settings.MergeWindow;
+        var expired = await db.PendingPhotos
+            .Where(p => p.TicketNumber == null && p.ReceivedAt < cutoff)
+            .OrderBy(p => p.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var group in expired.GroupBy(p => (p.SenderId, p.Conversation)))
+        {
+            var person = config.FindPerson(group.Key.SenderId);
+            var community = person?.CommunityId is { } id ? config.FindCommunity(id) : null;
+            if (person is null || community is null)
+            {
+                continue;
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (group.All(p => p.PhotoId is null))
+            {
+                db.PendingPhotos.RemoveRange(group);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                continue;
+            }
+
+            var (ticket, result) = await CreateAsync("（仅照片，未附文字说明）", person, community, group.Key.Conversation, now, cancellationToken, forceAsk: true);
+            var failures = new List<string>();
+            foreach (var photo in group)
+            {
+                photo.TicketNumber = ticket.Number;
+                AddPhoto(ticket, new ReceivedPhoto(photo.PhotoId, photo.Width, photo.Height, photo.PerceptualHash, photo.Failure), now, failures);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            var reply = new IncomingMessage
+            {
+                Channel = IncomingChannel.App,
+                MessageId = $"pending:{group.First().Id}",
+                SenderId = person.UserId,
+                ReceivedAt = now,
+            };
+            EnqueueNotices(ticket, result, community, reply, new OutboxWriter(db, time), $"pending:{group.First().Id}", failures, null);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<(Ticket Ticket, TriageResult Result)> CreateAsync(
+        string text, Person person, CommunityInfo community, string conversation, DateTimeOffset now,
+        CancellationToken cancellationToken, bool forceAsk = false)
+    {
+        var result = triage.Triage(text, person, community);
+        var ask = result.LowConfidence || forceAsk;
+        var category = ask ? config.OtherCategory : config.FindCategory(result.CategoryCode) ?? config.OtherCategory;
+        var urgent = result.Urgent || category.AlwaysUrgent;
+        // Unsure: the community office holds it until a secretary picks the category (改类).
+        var department = ask ? community.Office : result.DepartmentId;
+        var ticket = new Ticket
+        {
+            Status = TicketStatus.New,
+            Category = category.Code,
+            Urgent = urgent,
+            LowConfidence = ask,
+            Community = community.Id,
+            Compound = result.CompoundId,
+            Department = department,
+            Reporter = person.UserId,
+            Text = text.Length > MaxText ? text[..MaxText] : text,
+            Conversation = conversation,
+            DueAt = calendar.Due(now, category.TimeLimitFor(urgent)),
+        };
+        TicketLifecycle.Create(ticket, now, result.UrgentCue is { } cue ? $"紧急：{cue}" : null, texts.DepartmentName(department));
+        db.Tickets.Add(ticket);
+        await db.SaveChangesAsync(cancellationToken);
+        return (ticket, result);
+    }
+
+    private void EnqueueNotices(
+        Ticket ticket, TriageResult result, CommunityInfo community, IncomingMessage message, OutboxWriter outbox, string key,
+        List<string> failures, (int Number, bool ByPhoto)? duplicate)
+    {
+        var tk = $"ticket:{ticket.Number}";
+        outbox.Reply($"{key}:ack", message, texts.Acknowledgement(ticket, failures), ticket.Number);
+
+        new TicketNotices(config, texts).Dispatch(outbox, tk, ticket);
+
+        if (ticket.LowConfidence)
+        {
+            var candidates = result.Candidates
+                .Where(c => c.Code != Category.OtherCode && config.FindCategory(c.Code) is not null)
+                .Take(AskCandidates)
+                .Select(c => config.FindCategory(c.Code)!)
+                .ToList();
+            if (candidates.Count == 0 && config.FindCategory(result.BestGuessCode) is { } best && best.Code != Category.OtherCode)
+            {
+                candidates.Add(best);
+            }
+
+            AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
+        }
+
+        if (duplicate is { } d)
+        {
+            outbox.ToCommunity($"{tk}:duplicate", community, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
+        }
+    }
+
+    /// <summary>One message to the community's secretaries (their 1:1 chats), or to its group when it has none.</summary>
+    private void AskSecretaries(OutboxWriter outbox, string key, CommunityInfo community, Ticket ticket, string content)
+    {
+        var secretaries = config.People
+            .Where(p => p.CommunityId == community.Id && p.HasRole(Person.SecretaryRole))
+            .Select(p => p.UserId)
+            .ToList();
+        if (secretaries.Count > 0)
+        {
+            outbox.ToPeople(key, secretaries, OutboxKind.Text, content, ticket.Number);
+        }
+        else
+        {
+            outbox.ToCommunity(key, community, content, ticket.Number, config);
+        }
+    }
+
+    private async Task<(int Number, bool ByPhoto)?> FindDuplicateAsync(Ticket ticket, CancellationToken cancellationToken)
+    {
+        if (ticket.Compound is not null)
+        {
+            var since = ticket.CreatedAt - IntakeSettings.DuplicateWindow;
+            var open = await db.Tickets
+                .Where(t => t.Number != ticket.Number && t.Compound == ticket.Compound && t.Category == ticket.Category
+                    && t.CreatedAt >= since)
+                .OrderByDescending(t => t.Number)
+                .Select(t => new { t.Number, t.Status })
+                .ToListAsync(cancellationToken);
+            var match = open.FirstOrDefault(t => t.Status.IsOpen());
+            if (match is not null)
+            {
+                return (match.Number, false);
+            }
+        }
+
+        var hashes = ticket.Photos.Select(p => unchecked((ulong)p.PerceptualHash)).ToList();
+        if (hashes.Count == 0)
+        {
+            return null;
+        }
+
+        var lookback = ticket.CreatedAt - IntakeSettings.PhotoDuplicateLookback;
+        var earlier = await db.TicketPhotos
+            .Where(p => p.TicketNumber != ticket.Number && p.CreatedAt >= lookback)
+            .Select(p => new { p.TicketNumber, p.PerceptualHash })
+            .ToListAsync(cancellationToken);
+        var near = earlier
+            .Where(p => hashes.Any(h => PerceptualHash.Distance(h, unchecked((ulong)p.PerceptualHash)) <= PerceptualHash.NearDuplicateDistance))
+            .OrderByDescending(p => p.TicketNumber)
+            .FirstOrDefault();
+        return near is null ? null : (near.TicketNumber, true);
+    }
+
+    /// <summary>Adds a before-photo (once); a photo that failed is listed in <paramref name="failures"/>.</summary>
+    internal static void AddPhoto(Ticket ticket, ReceivedPhoto photo, DateTimeOffset now, List<string> failures)
+    {
+        if (photo.Id is null)
+        {
+            failures.Add(photo.Failure ?? "无法处理");
+            return;
+        }
+
+        if (ticket.Photos.Any(p => p.PhotoId == photo.Id))
+        {
+            return;
+        }
+
+        ticket.Photos.Add(new TicketPhoto
+        {
+            PhotoId = photo.Id,
+            Stage = PhotoStages.Before,
+            Width = photo.Width,
+            Height = photo.Height,
+            PerceptualHash = photo.PerceptualHash,
+            CreatedAt = now,
+        });
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Ticket #{Number} created ({Category} → {Department}, urgent {Urgent}) from inbox {InboxId}")]
+    private static partial void LogTicketCreated(ILogger logger, int number, string category, string department, bool urgent, long inboxId);
+}

@@ -1,0 +1,105 @@
+using Guanjia.Core.Messages;
+using Guanjia.Core.Tests.Commands;
+using static Guanjia.Core.Tests.Commands.CommandHarness;
+
+namespace Guanjia.Core.Tests.Messages;
+
+#pragma warning disable CA1001 // disposed by xunit through IAsyncLifetime
+public sealed class ConversationTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private readonly CommandHarness _h = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Theory]
+    [InlineData("你好")]
+    [InlineData("您好！")]
+    [InlineData("大家早上好")]
+    [InlineData("在吗？")]
+    [InlineData("谢谢")]
+    [InlineData("谢谢小巷管家，辛苦了🙏")]
+    [InlineData("收到")]
+    [InlineData("好的")]
+    [InlineData("好的好的")]
+    [InlineData("嗯嗯，知道了")]
+    [InlineData("OK")]
+    [InlineData("👌")]
+    [InlineData("👍👍")]
+    [InlineData("😂")]
+    [InlineData("测试")]
+    [InlineData("测试一下")]
+    [InlineData("你是谁")]
+    [InlineData("你是机器人吗？")]
+    [InlineData("怎么上报")]
+    [InlineData("请问怎么上报问题？")]
+    [InlineData("积分怎么换")]
+    [InlineData("我的积分能换什么")]
+    [InlineData("谢谢，这么快就弄好了")]
+    [InlineData("hello")]
+    public void SmallTalk_IsRecognised(string text)
+    {
+        Assert.True(ConversationRecognizer.TryRecognize(text, out _), text);
+    }
+
+    [Theory]
+    [InlineData("垃圾桶爆了")]
+    [InlineData("楼道灯不亮")]
+    [InlineData("井盖没了")]
+    [InlineData("着火了")]
+    [InlineData("有人打架")]
+    [InlineData("漏水了")]
+    [InlineData("你好，74号院垃圾满了")]
+    [InlineData("谢谢，但是楼道灯还是不亮")]
+    [InlineData("请问路灯坏了找谁")]
+    [InlineData("有股煤气味")]
+    [InlineData("老人走丢了")]
+    [InlineData("电线在冒火花")]
+    public void ShortReports_AreNotSmallTalk(string text)
+    {
+        Assert.False(ConversationRecognizer.TryRecognize(text, out _), text);
+    }
+
+    [Theory]
+    [InlineData("你好", Wuhuashan)]
+    [InlineData("谢谢", Wuhuashan)]
+    [InlineData("👍", Wuhuashan)]
+    [InlineData("测试", null)]
+    [InlineData("你是谁", null)]
+    [InlineData("收到", SanitationGroup)]
+    public async Task SmallTalk_GetsAFriendlyAnswer_AndMakesNoTicket(string text, string? chat)
+    {
+        var user = chat == SanitationGroup ? "hw-gao" : "lihua";
+
+        var said = await _h.SayAsync(user, text, chat);
+
+        Assert.Equal(0, await _h.TicketCountAsync());
+        Assert.Contains("帮助", said.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("已受理", said.Answer, StringComparison.Ordinal);
+        Assert.Single(said.Outbox);
+    }
+
+    [Fact]
+    public async Task Thanks_AfterAReport_IsConversation_NotASecondTicketOrADetail()
+    {
+        await _h.SayAsync("lihua", "南路74号院门口垃圾桶满了", Wuhuashan);
+        var before = await _h.SnapshotAsync(1);
+
+        var said = await _h.SayAsync("lihua", "好的谢谢", Wuhuashan);
+
+        Assert.Equal(1, await _h.TicketCountAsync());
+        Assert.Equal(before, await _h.SnapshotAsync(1));
+        Assert.Contains("不客气", said.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShortReport_StillBecomesATicket()
+    {
+        var said = await _h.SayAsync("lihua", "垃圾桶爆了", Wuhuashan);
+
+        Assert.Equal(1, await _h.TicketCountAsync());
+        Assert.Contains("已受理 #1", said.Answer, StringComparison.Ordinal);
+    }
+}
