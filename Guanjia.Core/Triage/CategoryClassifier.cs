@@ -10,9 +10,10 @@ internal sealed record CategoryGuess(string Code, string BestCode, double Confid
 /// <param name="PhraseWeight">Weight of one phrase point added to the model's log-probability (0 = phrases off).</param>
 /// <param name="Temperature">Divides the combined logits before the softmax, so confidence matches accuracy.</param>
 /// <param name="AskBelow">Below this confidence the secretaries pick the category (改类).</param>
-public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow)
+/// <param name="UrgentAbove">The learned urgency probability from which a report is urgent even without a cue.</param>
+public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow, double UrgentAbove)
 {
-    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5);
+    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.3);
 }
 
 /// <summary>

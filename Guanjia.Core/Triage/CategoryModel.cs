@@ -8,7 +8,7 @@ namespace Guanjia.Core.Triage;
 
 /// <summary>
 /// The learned part of the category decision: ML.NET maximum-entropy (multinomial logistic
-/// regression, L-BFGS) over character 1–3-grams of the place-stripped text and jieba word
+/// regression, SDCA) over character 1–3-grams of the place-stripped text and jieba word
 /// 1–2-grams. Training is deterministic (fixed seed, one thread). <see cref="Probabilities"/> is thread-safe.
 /// </summary>
 internal sealed class CategoryModel
@@ -29,6 +29,9 @@ internal sealed class CategoryModel
     /// <summary>The categories the model knows, in the order of its score slots.</summary>
     public IReadOnlyList<string> Codes { get; }
 
+    // L2 regularisation of SDCA, chosen by 3-fold cross-validation over the corpus (1e-3: 70 %, 1e-4: 81 %, 1e-5: 84 % model alone).
+    private const float L2 = 1e-5f;
+
     public static CategoryModel Train(IReadOnlyList<string> codes, IEnumerable<(ClassifierInput Input, string Label)> examples)
     {
         var ml = new MLContext(seed: 1);
@@ -46,12 +49,11 @@ internal sealed class CategoryModel
             .Append(ml.Transforms.Text.FeaturizeText("Chars", CharOptions(), "Text"))
             .Append(ml.Transforms.Text.FeaturizeText("WordGrams", WordOptions(), "Words"))
             .Append(ml.Transforms.Concatenate("Features", "Chars", "WordGrams"))
-            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
-                L2Regularization = 0.05f,
-                L1Regularization = 0f,
                 NumberOfThreads = 1,
-                MaximumNumberOfIterations = 200,
+                MaximumNumberOfIterations = 30,
+                L2Regularization = L2,
             }));
         var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         return new CategoryModel(ml, model, codes, codes);

@@ -40,6 +40,9 @@ public sealed record CategoryCandidate(string Code, double Probability);
 /// </summary>
 public sealed class TicketTriage
 {
+    /// <summary>The <see cref="TriageResult.UrgentKind"/> of a report the learned urgency model marked (no cue matched).</summary>
+    public const string LearnedUrgency = "learned";
+
     private readonly CommunityConfig _config;
     private readonly PlaceResolver _places;
     private readonly UrgencyDetector _urgency;
@@ -93,11 +96,14 @@ public sealed class TicketTriage
     public TriageResult Triage(string text, Person? reporter, CommunityInfo community)
     {
         var normalized = TextNormalizer.Normalize(text ?? "");
-        var input = _text.Prepare(normalized);
+        var input = Prepare(normalized);
         var guess = _classifier.Classify(input.Chars, Current.Model.Probabilities(input), Settings);
         var category = _config.FindCategory(guess.Code) ?? _config.OtherCategory;
         var cue = _urgency.Find(normalized);
-        var urgent = cue is not null || category.AlwaysUrgent;
+        // The learned model is the net under the rules: it speaks only where no cue is named at all.
+        var learned = cue is null && !category.AlwaysUrgent && !_urgency.InNonUrgentContext(normalized) && !_urgency.NamesAnyCue(normalized)
+            && Current.Urgency.Probabilities(input)[1] >= Settings.UrgentAbove;
+        var urgent = cue is not null || category.AlwaysUrgent || learned;
         var compound = _places.Resolve(normalized, reporter, community);
         return new TriageResult(
             category.Code,
@@ -111,15 +117,17 @@ public sealed class TicketTriage
             category.TimeLimitFor(urgent),
             guess.Candidates)
         {
-            UrgentKind = cue?.Kind,
+            UrgentKind = cue?.Kind ?? (learned ? LearnedUrgency : null),
         };
     }
 
     /// <summary>The model's and the phrases' view of one report, for tuning by cross-validation.</summary>
-    internal (double[] Model, string Stripped) Explain(string text)
+    internal (double[] Model, string Stripped, double Urgency, bool Cue, bool Context) Explain(string text)
     {
-        var input = _text.Prepare(TextNormalizer.Normalize(text));
-        return (Current.Model.Probabilities(input), input.Chars);
+        var normalized = TextNormalizer.Normalize(text);
+        var input = Prepare(normalized);
+        return (Current.Model.Probabilities(input), input.Chars, Current.Urgency.Probabilities(input)[1],
+            _urgency.Find(normalized) is not null, _urgency.InNonUrgentContext(normalized) || _urgency.NamesAnyCue(normalized));
     }
 
     internal CategoryClassifier Classifier => _classifier;
@@ -128,7 +136,10 @@ public sealed class TicketTriage
     internal TriageModel Train(IEnumerable<LabelledReport> examples, int corrections, DateTimeOffset at, string source)
     {
         var list = examples.Where(e => _config.FindCategory(e.Category) is not null).ToList();
-        var model = CategoryModel.Train(Codes, list.Select(e => (_text.Prepare(TextNormalizer.Normalize(e.Text)), e.Category)));
+        var inputs = list.Select(e => (Input: Prepare(TextNormalizer.Normalize(e.Text)), Example: e)).ToList();
+        var model = CategoryModel.Train(Codes, inputs.Select(x => (x.Input, x.Example.Category)));
+        var codes = TriageModelStore.UrgencyCodes;
+        var urgency = CategoryModel.Train(codes, inputs.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])));
         var manifest = new TriageModelManifest
         {
             CorpusHash = TriageModelManifest.HashOf(list),
@@ -137,8 +148,11 @@ public sealed class TicketTriage
             TrainedAt = at,
             Codes = Codes,
         };
-        return new TriageModel(model, manifest, source);
+        return new TriageModel(model, urgency, manifest, source);
     }
+
+    // What the classifiers read: places stripped, denied hazards (没有冒烟, not 万一着火) blanked.
+    private ClassifierInput Prepare(string normalized) => _text.Prepare(_urgency.WithoutNegatedCues(normalized));
 
     /// <summary>Puts a newly trained model in use; triage in flight finishes with the old one.</summary>
     internal void Swap(TriageModel model) => Volatile.Write(ref _current, model);

@@ -224,7 +224,7 @@ public static class TriageEvaluation
     /// </summary>
     public static string Tune(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k)
     {
-        var outOfFold = new List<(string Label, double[] Model, string Stripped)>();
+        var outOfFold = new List<(string Label, double[] Model, string Stripped, bool Urgent, double Urgency, bool Cue, bool Context, bool Always)>();
         CategoryClassifier? classifier = null;
         for (var fold = 0; fold < k; fold++)
         {
@@ -233,8 +233,8 @@ public static class TriageEvaluation
             classifier = triage.Classifier;
             foreach (var report in reports.Where((_, i) => i % k == fold))
             {
-                var (model, stripped) = triage.Explain(report.Text);
-                outOfFold.Add((report.Category, model, stripped));
+                var (model, stripped, urgency, cue, context) = triage.Explain(report.Text);
+                outOfFold.Add((report.Category, model, stripped, report.Urgent, urgency, cue, context, config.FindCategory(report.Category)?.AlwaysUrgent ?? false));
             }
         }
 
@@ -245,7 +245,7 @@ public static class TriageEvaluation
         {
             foreach (var temperature in new[] { 0.5, 0.75, 1.0, 1.5 })
             {
-                var settings = new ClassifierSettings(weight, temperature, 0);
+                var settings = new ClassifierSettings(weight, temperature, 0, 0);
                 var scored = outOfFold.Select(o =>
                 {
                     var p = classifier.Combine(o.Stripped, o.Model, settings);
@@ -263,6 +263,21 @@ public static class TriageEvaluation
 
                 sb.AppendLine();
             }
+        }
+
+        // Urgency: the cue rules alone, then with the learned model from each threshold (the labelled category's alwaysUrgent counted as found).
+        foreach (var threshold in new[] { 2.0, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05 })
+        {
+            int found = 0, total = 0, falseUrgent = 0;
+            foreach (var o in outOfFold)
+            {
+                var urgent = o.Cue || o.Always || (!o.Context && o.Urgency >= threshold);
+                total += o.Urgent ? 1 : 0;
+                found += o.Urgent && urgent ? 1 : 0;
+                falseUrgent += !o.Urgent && urgent ? 1 : 0;
+            }
+
+            sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
         }
 
         return sb.ToString();

@@ -11,6 +11,9 @@ public sealed record LabelledReport
     [JsonPropertyName("text")]
     public required string Text { get; init; }
 
+    /// <summary>Lines of the corpus that are not reports (greetings, thanks, 收到) carry this label; triage does not train on them.</summary>
+    public const string ConversationLabel = "conversation";
+
     [JsonPropertyName("category")]
     public required string Category { get; init; }
 
@@ -66,6 +69,7 @@ public sealed record LabelledReport
 public sealed record UrgentRules(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Hazards,
     IReadOnlyList<string> Negations,
+    IReadOnlyList<string> Hypotheticals,
     IReadOnlyList<string> Resolved,
     IReadOnlyList<string> NonUrgentContexts)
 {
@@ -117,7 +121,7 @@ public sealed record TriageKnowledge(
             throw new InvalidDataException($"{PhrasesFile}: unknown category '{code}'");
         }
 
-        foreach (var e in Examples.Where(e => config.FindCategory(e.Category) is null))
+        foreach (var e in Examples.Where(e => config.FindCategory(e.Category) is null && e.Category != LabelledReport.ConversationLabel))
         {
             throw new InvalidDataException($"{ExamplesFile}: unknown category '{e.Category}' in \"{e.Text}\"");
         }
@@ -173,7 +177,7 @@ public sealed record TriageKnowledge(
                 : throw new InvalidDataException($"{path}: hazards.{kind} must be a list (line {cues.Start.Line})");
         }
 
-        return new UrgentRules(kinds, List("negations"), List("resolved"), List("nonUrgentContexts"));
+        return new UrgentRules(kinds, List("negations"), List("hypotheticals"), List("resolved"), List("nonUrgentContexts"));
     }
 
     private static YamlMappingNode LoadYaml(string path)

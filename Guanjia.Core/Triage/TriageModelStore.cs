@@ -11,7 +11,7 @@ namespace Guanjia.Core.Triage;
 public sealed record TriageModelManifest
 {
     /// <summary>Bumped whenever the features or the trainer change, so a shipped model built the old way reads as stale.</summary>
-    public const int CurrentTrainerVersion = 1;
+    public const int CurrentTrainerVersion = 3;
 
     [JsonPropertyName("trainerVersion")]
     public int TrainerVersion { get; init; } = CurrentTrainerVersion;
@@ -49,7 +49,11 @@ public sealed record TriageModelManifest
 }
 
 /// <summary>A loaded category model and where it came from (<c>shipped</c>, <c>saved</c>, <c>trained</c>).</summary>
-internal sealed record TriageModel(CategoryModel Model, TriageModelManifest Manifest, string Source);
+/// <param name="Model">The category model.</param>
+/// <param name="Urgency">The learned urgency model (slots: calm, urgent), the second net under the cue rules.</param>
+/// <param name="Manifest">What both were trained on.</param>
+/// <param name="Source">Where they came from.</param>
+internal sealed record TriageModel(CategoryModel Model, CategoryModel Urgency, TriageModelManifest Manifest, string Source);
 
 /// <summary>
 /// Where category models live: the one shipped in <c>config/triage/</c> (model.zip + model.json)
@@ -60,6 +64,7 @@ internal sealed record TriageModel(CategoryModel Model, TriageModelManifest Mani
 public sealed class TriageModelStore(string shippedDirectory, string? savedDirectory = null)
 {
     public const string ModelFile = "model.zip";
+    public const string UrgencyFile = "urgency.zip";
     public const string ManifestFile = "model.json";
     private const int KeepSaved = 3;
 
@@ -88,17 +93,18 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
     }
 
     /// <summary>Saves a newly trained model under the saved directory and returns its folder.</summary>
-    internal string Save(CategoryModel model, TriageModelManifest manifest)
+    internal string Save(TriageModel model)
     {
         var root = SavedDirectory ?? throw new InvalidOperationException("No directory to save triage models in.");
         Directory.CreateDirectory(root);
+        var manifest = model.Manifest;
         var name = manifest.TrainedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var final = Path.Combine(root, name);
         var temporary = Path.Combine(root, $".{name}.{Guid.NewGuid():N}");
         Directory.CreateDirectory(temporary);
         try
         {
-            WriteTo(temporary, model, manifest);
+            WriteTo(temporary, model);
             if (Directory.Exists(final))
             {
                 Directory.Delete(final, recursive: true);
@@ -121,11 +127,12 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
     }
 
     /// <summary>Writes model.zip and model.json into a folder (the shipped model is written this way by triage-train).</summary>
-    internal static void WriteTo(string directory, CategoryModel model, TriageModelManifest manifest)
+    internal static void WriteTo(string directory, TriageModel model)
     {
         Directory.CreateDirectory(directory);
-        model.Save(Path.Combine(directory, ModelFile));
-        File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(manifest, Json) + "\n");
+        model.Model.Save(Path.Combine(directory, ModelFile));
+        model.Urgency.Save(Path.Combine(directory, UrgencyFile));
+        File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(model.Manifest, Json) + "\n");
     }
 
     private IEnumerable<string> SavedModels() =>
@@ -137,23 +144,32 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
     {
         var manifest = ReadManifest(directory);
         var path = Path.Combine(directory, ModelFile);
-        if (manifest is null || !File.Exists(path) || manifest.TrainerVersion != TriageModelManifest.CurrentTrainerVersion)
+        if (manifest is null || !File.Exists(path) || !File.Exists(Path.Combine(directory, UrgencyFile)) || manifest.TrainerVersion != TriageModelManifest.CurrentTrainerVersion)
         {
             return null;
         }
 
         try
         {
-            // One load per model file per process: every host in a test run shares it (the model is thread-safe).
-            var file = new FileInfo(path);
-            var key = $"{file.FullName}|{file.LastWriteTimeUtc.Ticks}|{file.Length}|{string.Join(',', codes)}";
-            var model = Loaded.GetOrAdd(key, _ => new Lazy<CategoryModel>(() => CategoryModel.Load(path, manifest.Codes, codes))).Value;
-            return new TriageModel(model, manifest, source);
+            // One load per model file per process: every host in a test run shares it (the models are thread-safe).
+            var model = Cached(path, manifest.Codes, codes);
+            var urgency = Cached(Path.Combine(directory, UrgencyFile), UrgencyCodes, UrgencyCodes);
+            return new TriageModel(model, urgency, manifest, source);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or FormatException)
         {
             return null;
         }
+    }
+
+    /// <summary>The urgency model's two slots.</summary>
+    internal static readonly string[] UrgencyCodes = ["calm", "urgent"];
+
+    private static CategoryModel Cached(string path, IReadOnlyList<string> modelCodes, IReadOnlyList<string> codes)
+    {
+        var file = new FileInfo(path);
+        var key = $"{file.FullName}|{file.LastWriteTimeUtc.Ticks}|{file.Length}|{string.Join(',', codes)}";
+        return Loaded.GetOrAdd(key, _ => new Lazy<CategoryModel>(() => CategoryModel.Load(path, modelCodes, codes))).Value;
     }
 
     private static TriageModelManifest? ReadManifest(string directory)

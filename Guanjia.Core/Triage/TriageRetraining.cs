@@ -33,7 +33,7 @@ public sealed partial class TriageRetraining(GuanjiaDbContext db, TicketTriage t
             // CPU-bound for seconds: off the caller's thread (a Quartz worker or the run-now request).
             var model = await Task.Run(() => triage.Train(examples, corrections.Count, at, "saved"), cancellationToken);
             var store = triage.Store ?? throw new InvalidOperationException("Triage has no model store to save to.");
-            store.Save(model.Model, model.Manifest);
+            store.Save(model);
             triage.Swap(model);
             LogRetrained(logger, model.Manifest.Examples, corrections.Count);
             return new TriageRetrainResult(true, corrections.Count, model.Manifest.Examples);

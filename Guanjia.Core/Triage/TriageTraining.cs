@@ -11,7 +11,7 @@ public static class TriageTraining
         var knowledge = TriageKnowledge.Load(knowledgeDirectory);
         var triage = new TicketTriage(config, knowledge);
         var model = triage.Train(knowledge.Examples, corrections: 0, time.GetUtcNow(), "shipped");
-        TriageModelStore.WriteTo(knowledgeDirectory, model.Model, model.Manifest);
+        TriageModelStore.WriteTo(knowledgeDirectory, model);
         return model.Manifest;
     }
 }

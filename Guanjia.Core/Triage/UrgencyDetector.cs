@@ -26,9 +26,13 @@ internal sealed class UrgencyDetector
 
     public bool IsCue(string phrase) => _cueSet.Contains(phrase);
 
+    /// <summary>A drill, a talk or a lesson: nothing is in danger, whatever the words.</summary>
+    public bool InNonUrgentContext(string normalized) =>
+        _rules.NonUrgentContexts.Any(c => normalized.Contains(c, StringComparison.Ordinal));
+
     public UrgentCueMatch? Find(string normalized)
     {
-        if (_rules.NonUrgentContexts.Any(c => normalized.Contains(c, StringComparison.Ordinal)))
+        if (InNonUrgentContext(normalized))
         {
             return null;
         }
@@ -56,7 +60,33 @@ internal sealed class UrgencyDetector
         return null;
     }
 
-    public bool IsNegated(string normalized, int cueStart)
+    /// <summary>Some cue is named at all, negated or settled or not (没冒烟 names smoke): then the rules, not the learned model, decide.</summary>
+    public bool NamesAnyCue(string normalized) => _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
+
+    /// <summary>The text with denied cues blanked (还没有冒烟 → 还没有; 万一着火 stays), so the classifier does not read a hazard that is denied.</summary>
+    public string WithoutNegatedCues(string normalized)
+    {
+        char[]? chars = null;
+        foreach (var (cue, _) in _cues)
+        {
+            for (var at = normalized.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(cue, at + 1, StringComparison.Ordinal))
+            {
+                if (IsNegated(normalized, at, _rules.Negations))
+                {
+                    chars ??= normalized.ToCharArray();
+                    Array.Fill(chars, ' ', at, cue.Length);
+                }
+            }
+        }
+
+        return chars is null ? normalized : new string(chars);
+    }
+
+    /// <summary>A denial or a hypothetical stands just before the cue, in the same clause.</summary>
+    public bool IsNegated(string normalized, int cueStart) =>
+        IsNegated(normalized, cueStart, _rules.Negations) || IsNegated(normalized, cueStart, _rules.Hypotheticals);
+
+    private static bool IsNegated(string normalized, int cueStart, IReadOnlyList<string> negations)
     {
         var clauseStart = cueStart;
         while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
@@ -66,7 +96,7 @@ internal sealed class UrgencyDetector
 
         var windowStart = Math.Max(clauseStart, cueStart - NegationReach - 2);
         var window = normalized[windowStart..cueStart];
-        foreach (var negation in _rules.Negations)
+        foreach (var negation in negations)
         {
             var at = window.LastIndexOf(negation, StringComparison.Ordinal);
             if (at >= 0 && window.Length - (at + negation.Length) <= NegationReach - 1)
