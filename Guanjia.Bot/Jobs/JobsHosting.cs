@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Triage;
-using Guanjia.Bot.Triage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;

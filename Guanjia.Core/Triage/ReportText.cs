@@ -17,7 +17,7 @@ internal sealed partial class ReportText
 {
     // jieba.NET's segmenter loads a 5 MB dictionary once (about a second); instances share it.
     [ThreadStatic]
-    private static JiebaSegmenter? t_segmenter;
+    private static JiebaSegmenter? _threadSegmenter;
 
     private readonly PlaceResolver _places;
     private readonly string[] _communityNames;
@@ -75,9 +75,9 @@ internal sealed partial class ReportText
 
     private static string Segment(string text)
     {
-        t_segmenter ??= new JiebaSegmenter();
+        _threadSegmenter ??= new JiebaSegmenter();
         var sb = new StringBuilder(text.Length * 2);
-        foreach (var word in t_segmenter.Cut(text, cutAll: false, hmm: true))
+        foreach (var word in _threadSegmenter.Cut(text, cutAll: false, hmm: true))
         {
             if (word.Any(TextNormalizer.IsWordChar))
             {
