@@ -10,12 +10,25 @@ using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
 using Guanjia.Bot.Reports;
 using Guanjia.Bot.Sandbox;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 
 if (args is ["replay", ..])
 {
     Environment.ExitCode = await ReplayCommand.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["triage-eval", ..])
+{
+    Environment.ExitCode = await TriageCommands.EvalAsync(args[1..], Console.Out);
+    return;
+}
+
+if (args is ["triage-train", ..])
+{
+    Environment.ExitCode = await TriageCommands.TrainAsync(Console.Out);
     return;
 }
 
