@@ -4,6 +4,7 @@ using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
+using Guanjia.Bot.LongConnection;
 using Guanjia.Bot.Outbox;
 using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
@@ -40,13 +41,14 @@ builder.AddGuanjiaConfiguration(args)
     .AddApiAuthentication()
     .AddGuanjiaJobs()
     .AddGuanjiaPoints()
-    .AddSandbox();
+    .AddSandbox()
+    .AddGuanjiaOutbox()
+    .AddGuanjiaTelemetry()
+    .AddLongConnection();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
-builder.Services.AddHostedService<OutboxSender>();
-builder.Services.AddHealthChecks().AddDbContextCheck<Guanjia.Core.Storage.GuanjiaDbContext>();
 
 var app = builder.Build();
 
@@ -57,7 +59,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapHealthChecks("/healthz");
+app.MapGuanjiaOperations();
 app.MapWeComCallbacks();
 app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi();
 app.MapDashboard();

@@ -40,6 +40,8 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
     private TaskCompletionSource _messageAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SlidingWindowRateLimiter _robotLimit = new(20, TimeSpan.FromMinutes(1), timeProvider ?? TimeProvider.System);
     private int _tokenCounter;
+    private FaultPlan? _faults;
+    private int _injected;
 
     public string CorpId { get; } = corpId;
 
@@ -114,6 +116,28 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
     /// <summary>webhook/send with this key answers 93000 (robot removed).</summary>
     public void RemoveRobot(string robotKey) => _removedRobots[robotKey] = true;
 
+    /// <summary>
+    /// From now on a share <paramref name="rate"/> of calls (to the paths <paramref name="appliesTo"/> accepts; all by
+    /// default) fails with a failure drawn from <paramref name="mix"/>, reproducibly from <paramref name="seed"/>.
+    /// Failures queued with <see cref="FailNext"/> come first.
+    /// </summary>
+    public void FailRandomly(double rate, IReadOnlyList<FakeFailure> mix, int seed = 1, Func<string, bool>? appliesTo = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1);
+        ArgumentOutOfRangeException.ThrowIfZero(mix.Count);
+        Volatile.Write(ref _faults, new FaultPlan(rate, [.. mix], new Random(seed), appliesTo ?? (_ => true)));
+    }
+
+    /// <summary>Ends <see cref="FailRandomly"/>.</summary>
+    public void StopFailing() => Volatile.Write(ref _faults, null);
+
+    /// <summary>How many calls were answered with an injected failure so far.</summary>
+    public int InjectedFailures => Volatile.Read(ref _injected);
+
+    /// <summary>Calls to all paths so far.</summary>
+    public int TotalCalls => _calls.Values.Sum();
+
     /// <summary>Waits until <paramref name="count"/> recorded messages match; throws <see cref="TimeoutException"/> otherwise.</summary>
     public async Task<IReadOnlyList<RecordedMessage>> WaitForMessagesAsync(Func<RecordedMessage, bool> predicate, int count = 1, TimeSpan? timeout = null)
     {
@@ -159,30 +183,87 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
         // Keyed by the route value, not Request.Path, so the fake also works mapped under a prefix (MapGroup).
         var path = "/cgi-bin/" + context.GetRouteValue("action");
         _calls.AddOrUpdate(path, 1, (_, n) => n + 1);
-        if (_failures.TryGetValue(path, out var queue) && queue.TryDequeue(out var failure))
+        var failure = _failures.TryGetValue(path, out var queue) && queue.TryDequeue(out var queued) ? queued : RandomFailure(path);
+        switch (failure)
         {
-            switch (failure)
-            {
-                case FakeFailure.ErrCodeFailure e:
-                    await WriteAsync(context, e.Code, e.Message);
+            case FakeFailure.ErrCodeFailure e:
+                Interlocked.Increment(ref _injected);
+                await WriteAsync(context, e.Code, e.Message);
+                return;
+            case FakeFailure.HttpStatusFailure s:
+                Interlocked.Increment(ref _injected);
+                context.Response.StatusCode = s.StatusCode;
+                return;
+            case FakeFailure.HangFailure h:
+                Interlocked.Increment(ref _injected);
+                try
+                {
+                    await Task.Delay(h.Delay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
                     return;
-                case FakeFailure.HttpStatusFailure s:
-                    context.Response.StatusCode = s.StatusCode;
-                    return;
-                case FakeFailure.HangFailure h:
-                    try
-                    {
-                        await Task.Delay(h.Delay, context.RequestAborted);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        return;
-                    }
+                }
 
-                    break;
-            }
+                // The caller gave up while we waited (noticed late under load): like a request WeCom never got.
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                break;
+            case FakeFailure.LostResponseFailure lost:
+                Interlocked.Increment(ref _injected);
+                await HandleWithLostResponseAsync(context, path, lost.Delay);
+                return;
         }
 
+        await HandleCallAsync(context, path);
+    }
+
+    // The call takes effect, but its answer is late: the caller gives up (a timeout) although WeCom did the work.
+    private async Task HandleWithLostResponseAsync(HttpContext context, string path, TimeSpan delay)
+    {
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await HandleCallAsync(context, path);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        try
+        {
+            await Task.Delay(delay, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    private FakeFailure? RandomFailure(string path)
+    {
+        if (Volatile.Read(ref _faults) is not { } plan || !plan.Applies(path))
+        {
+            return null;
+        }
+
+        lock (plan)
+        {
+            return plan.Random.NextDouble() < plan.Rate ? plan.Mix[plan.Random.Next(plan.Mix.Count)] : null;
+        }
+    }
+
+    private async Task HandleCallAsync(HttpContext context, string path)
+    {
         var query = context.Request.Query;
         switch (path)
         {
@@ -417,14 +498,15 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
 
     private async Task ResponseUrlAsync(HttpContext context, string responseCode)
     {
-        if (string.IsNullOrEmpty(responseCode) || !_usedResponseCodes.TryAdd(responseCode, true))
+        // The body is read first: a post that never fully arrived does not use the code up.
+        if (await ReadJsonAsync(context) is not { } body)
         {
-            await WriteAsync(context, ResponseCodeUsedErrCode, "response_code invalid or already used");
             return;
         }
 
-        if (await ReadJsonAsync(context) is not { } body)
+        if (string.IsNullOrEmpty(responseCode) || !_usedResponseCodes.TryAdd(responseCode, true))
         {
+            await WriteAsync(context, ResponseCodeUsedErrCode, "response_code invalid or already used");
             return;
         }
 
@@ -433,6 +515,10 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
     }
 
     private sealed record Body(string Json, string MsgType, JsonDocument Document);
+
+#pragma warning disable CA5394 // fault injection, not security: a seeded Random keeps runs reproducible
+    private sealed record FaultPlan(double Rate, IReadOnlyList<FakeFailure> Mix, Random Random, Func<string, bool> Applies);
+#pragma warning restore CA5394
 
     // Mirrors WeCom: malformed JSON → 40058-style error; \uXXXX escapes → 40033.
     private static async Task<Body?> ReadJsonAsync(HttpContext context)

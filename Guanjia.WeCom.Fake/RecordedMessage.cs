@@ -36,5 +36,10 @@ public abstract record FakeFailure
 
     internal sealed record HttpStatusFailure(int StatusCode) : FakeFailure;
 
+    /// <summary>Handles the call (it takes effect) but answers only after <paramref name="delay"/>: the caller times out.</summary>
+    public static FakeFailure LostResponse(TimeSpan delay) => new LostResponseFailure(delay);
+
     internal sealed record HangFailure(TimeSpan Delay) : FakeFailure;
+
+    internal sealed record LostResponseFailure(TimeSpan Delay) : FakeFailure;
 }

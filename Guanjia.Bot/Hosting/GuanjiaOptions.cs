@@ -14,8 +14,12 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    [RegularExpression("^(Sqlite)$", ErrorMessage = "Storage:Provider must be 'Sqlite' (PostgreSQL migrations are not shipped yet).")]
-    public string Provider { get; set; } = "Sqlite";
+    public const string ProviderError = "Storage:Provider must be 'Sqlite' (one file, one instance) or 'Postgres' (several instances may share it).";
+
+    internal static readonly string[] Providers = [Guanjia.Core.Storage.GuanjiaStorage.SqliteName, Guanjia.Core.Storage.GuanjiaStorage.PostgresName];
+
+    [RegularExpression("^(?i:Sqlite|Postgres)$", ErrorMessage = ProviderError)]
+    public string Provider { get; set; } = Guanjia.Core.Storage.GuanjiaStorage.SqliteName;
 }
 
 public sealed class MediaOptions

@@ -6,8 +6,6 @@ using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Guanjia.Bot.Hosting;
@@ -61,26 +59,26 @@ internal static class HostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The database named by <c>Storage:Provider</c> (<c>Sqlite</c>, the default, or <c>Postgres</c>)
+    /// and <c>ConnectionStrings:Guanjia</c>; what differs between them lives in Core's Storage/&lt;Provider&gt;/.
+    /// </summary>
     public static WebApplicationBuilder AddGuanjiaStorage(this WebApplicationBuilder builder)
     {
+        var provider = builder.Configuration[$"{StorageOptions.Section}:Provider"] is { Length: > 0 } configured ? configured : GuanjiaStorage.SqliteName;
+        if (!StorageOptions.Providers.Contains(provider, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new OptionsValidationException("Storage:Provider", typeof(StorageOptions), [StorageOptions.ProviderError]);
+        }
+
         var connectionString = builder.Configuration.GetConnectionString("Guanjia");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new OptionsValidationException("ConnectionStrings:Guanjia", typeof(StorageOptions),
-                ["ConnectionStrings:Guanjia is required: a SQLite connection string such as 'Data Source=data/guanjia.db'."]);
+                ["ConnectionStrings:Guanjia is required: for SQLite a connection string such as 'Data Source=data/guanjia.db', for PostgreSQL one such as 'Host=db;Database=guanjia;Username=guanjia;Password=…'."]);
         }
 
-        var sqlite = new SqliteConnectionStringBuilder(connectionString);
-        if (sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
-        {
-            sqlite.DataSource = Path.GetFullPath(source, builder.Environment.ContentRootPath);
-            Directory.CreateDirectory(Path.GetDirectoryName(sqlite.DataSource)!);
-        }
-
-        sqlite.Pooling = true;
-        builder.Services.AddSingleton<SqliteWriteGate>();
-        builder.Services.AddDbContext<GuanjiaDbContext>((sp, options) =>
-            options.UseSqlite(sqlite.ConnectionString).AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), new SqliteSynchronousNormal()));
+        GuanjiaStorage.For(provider, connectionString, builder.Environment.ContentRootPath).Register(builder.Services);
         return builder;
     }
 
@@ -96,16 +94,7 @@ internal static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Applies migrations and tunes SQLite for many small concurrent writes.</summary>
-    public static async Task MigrateDatabaseAsync(this WebApplication app)
-    {
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
-        await db.Database.MigrateAsync();
-        if (db.Database.IsSqlite())
-        {
-            // WAL (persistent) lets readers run beside the writer; see SqliteSynchronousNormal for sync.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-        }
-    }
+    /// <summary>Creates the database if it is missing and applies the provider's migrations (once across instances).</summary>
+    public static Task MigrateDatabaseAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<GuanjiaStorage>().MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
 }

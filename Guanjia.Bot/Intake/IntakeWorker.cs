@@ -6,17 +6,26 @@ using Microsoft.EntityFrameworkCore;
 namespace Guanjia.Bot.Intake;
 
 /// <summary>
-/// Processes stored inbox messages in the background: those just committed, those left
-/// unprocessed by a crash or restart, and failed ones again with back-off.
+/// Processes stored inbox messages in the background: those this instance just committed, those
+/// left unprocessed by a crash or restart (here or on another instance, once its lease ran out),
+/// and failed ones again with back-off. Each row is claimed before it is processed, so instances
+/// sharing a database never work on the same message.
 /// </summary>
 internal sealed partial class IntakeWorker(
     InboxWriter inbox,
+    GuanjiaStorage storage,
     IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<IntakeWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
-    private readonly Channel<long> _ready = Channel.CreateUnbounded<long>();
+    private const int ClaimBatch = 64;
+    private readonly Channel<(long Id, bool Claimed)> _ready = Channel.CreateUnbounded<(long, bool)>();
+
+    /// <summary>
+    /// How often unclaimed rows are looked for. It is also how long a fresh row is left to the
+    /// instance that stored it. On a shared database it is what wakes the other instances, so it is short there.
+    /// </summary>
+    private TimeSpan PollInterval => storage.IsShared ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,9 +34,9 @@ internal sealed partial class IntakeWorker(
         {
             using var poll = new PeriodicTimer(PollInterval, time);
             var polling = PollAsync(poll, stoppingToken);
-            await foreach (var id in _ready.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (id, claimed) in _ready.Reader.ReadAllAsync(stoppingToken))
             {
-                await ProcessOneAsync(id, stoppingToken);
+                await ProcessOneAsync(id, claimed, stoppingToken);
                 if (inbox.IsBursting)
                 {
                     await Task.Delay(InboxWriter.BurstPace, time, stoppingToken);
@@ -49,7 +58,7 @@ internal sealed partial class IntakeWorker(
     {
         foreach (var id in ids)
         {
-            _ready.Writer.TryWrite(id);
+            _ready.Writer.TryWrite((id, false));
         }
     }
 
@@ -59,7 +68,7 @@ internal sealed partial class IntakeWorker(
         {
             try
             {
-                await EnqueueDueAsync(stoppingToken);
+                await ClaimDueAsync(stoppingToken);
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().SweepPendingPhotosAsync(stoppingToken);
             }
@@ -71,33 +80,38 @@ internal sealed partial class IntakeWorker(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task EnqueueDueAsync(CancellationToken stoppingToken)
+    private async Task ClaimDueAsync(CancellationToken stoppingToken)
     {
+        // Claim only what the queue will reach soon: a claim held in a long queue would keep other instances off it.
+        if (_ready.Reader.Count > ClaimBatch)
+        {
+            return;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
         var now = time.GetUtcNow();
-        var unprocessed = await db.Inbox.AsNoTracking()
-            .Where(m => m.ProcessedAt == null)
-            .OrderBy(m => m.Id)
-            .Select(m => new { m.Id, m.Attempts, m.ReceivedAt })
-            .Take(1000)
-            .ToListAsync(stoppingToken);
-        foreach (var row in unprocessed)
+        var ids = await storage.ClaimDueInboxAsync(db, now, now - PollInterval, ClaimBatch, stoppingToken);
+        foreach (var id in ids)
         {
-            // Fresh rows are already queued by OnCommitted; failed ones wait 2^attempts seconds.
-            var wait = row.Attempts == 0 ? PollInterval : TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, row.Attempts)));
-            if (now - row.ReceivedAt >= wait)
-            {
-                _ready.Writer.TryWrite(row.Id);
-            }
+            _ready.Writer.TryWrite((id, true));
         }
     }
 
-    private async Task ProcessOneAsync(long id, CancellationToken stoppingToken)
+    private async Task ProcessOneAsync(long id, bool claimed, CancellationToken stoppingToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            if (!claimed)
+            {
+                var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+                if (!await storage.TryClaimInboxAsync(db, id, time.GetUtcNow(), stoppingToken))
+                {
+                    return;
+                }
+            }
+
             await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessAsync(id, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -105,9 +119,10 @@ internal sealed partial class IntakeWorker(
             LogProcessFailed(logger, id, ex.GetType().Name);
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
-            await db.Inbox.Where(m => m.Id == id).ExecuteUpdateAsync(
-                s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, ex.GetType().Name),
-                CancellationToken.None);
+            var attempts = await db.Inbox.Where(m => m.Id == id).Select(m => m.Attempts).FirstOrDefaultAsync(CancellationToken.None);
+            // Failed ones wait 2^attempts seconds (at most ten minutes), on whichever instance picks them up.
+            var retryAt = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, attempts + 1)));
+            await GuanjiaStorage.ReleaseInboxAfterFailureAsync(db, id, ex.GetType().Name, retryAt);
         }
     }
 

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using Guanjia.Bot.Points;
 using Guanjia.Bot.Triage;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
+using Guanjia.Core.Storage;
 using Guanjia.Core.Triage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 
@@ -45,10 +46,13 @@ public sealed class JobsOptions : IValidatableObject
             (nameof(VoucherExpiry), VoucherExpiry), (nameof(TriageRetrain), TriageRetrain)];
 }
 
-/// <summary>The scheduled jobs: Quartz with its job store in the Guanjia SQLite database, and the run-now API.</summary>
+/// <summary>The scheduled jobs: Quartz with its job store in the Guanjia database (clustered on PostgreSQL), and the run-now API.</summary>
 internal static class JobsHosting
 {
     public const string Group = "guanjia";
+
+    /// <summary>The prefix of Quartz's tables in the Guanjia database, on every provider.</summary>
+    public const string QuartzTablePrefix = "qrtz_";
 
     /// <summary>Job name (as in the API) → the one Core method it runs.</summary>
     private static readonly Dictionary<string, Func<IServiceProvider, CancellationToken, Task<object>>> Runs = new(StringComparer.Ordinal)
@@ -57,14 +61,27 @@ internal static class JobsHosting
         ["daily-digest"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().RunAsync(ct),
         ["overdue-list"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().SendOverdueListsAsync(ct),
         ["weekly-report"] = async (sp, ct) => await sp.GetRequiredService<WeeklyReport>().RunAsync(ct),
-        ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<PointsService>().ExpireVouchersAsync(ct)),
+        ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<VoucherDesk>().ExpireVouchersAsync(ct)),
         ["triage-retrain"] = async (sp, ct) => await sp.GetRequiredService<TriageRetraining>().RunAsync(ct),
     };
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
 
-    public static Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken) =>
-        Runs[name](services, cancellationToken);
+    public static async Task<object> RunAsync(string name, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var metrics = services.GetService<Guanjia.Core.Operations.GuanjiaMetrics>();
+        try
+        {
+            var result = await Runs[name](services, cancellationToken);
+            metrics?.RecordJobRun(name, succeeded: true, trigger: "api");
+            return result;
+        }
+        catch
+        {
+            metrics?.RecordJobRun(name, succeeded: false, trigger: "api");
+            throw;
+        }
+    }
 
     public static WebApplicationBuilder AddGuanjiaJobs(this WebApplicationBuilder builder)
     {
@@ -74,7 +91,8 @@ internal static class JobsHosting
         services.AddScoped<TicketFigures>();
         services.AddScoped<DailyDigest>();
         services.AddScoped<WeeklyReport>();
-        services.TryAddScoped<PointsService>();
+        services.TryAddScoped(sp => PointsApi.NewBook(sp));
+        services.TryAddScoped<VoucherDesk>();
 
         var options = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         if (!options.Enabled)
@@ -82,20 +100,31 @@ internal static class JobsHosting
             return builder;
         }
 
-        var sqlite = new SqliteConnectionStringBuilder(builder.Configuration.GetConnectionString("Guanjia"));
-        if (sqlite.DataSource is { Length: > 0 } source && source != ":memory:" && !source.StartsWith("file:", StringComparison.Ordinal))
-        {
-            sqlite.DataSource = Path.GetFullPath(source, builder.Environment.ContentRootPath);
-        }
-
+        var storage = builder.Services.Select(d => d.ImplementationInstance).OfType<GuanjiaStorage>().SingleOrDefault()
+            ?? throw new InvalidOperationException("AddGuanjiaStorage must come before AddGuanjiaJobs.");
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         services.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {
-                // The qrtz_ tables come from the EF migration (Scheduling), not from Quartz.
-                store.UseSqlite(sqlite.ConnectionString);
-                store.ConfigureStore(o => o.TablePrefix = Core.Storage.Migrations.QuartzSqliteSchema.TablePrefix);
+                // The qrtz_ tables come from each provider's EF migrations (Quartz's own DDL), not from Quartz.
+                if (storage.IsShared)
+                {
+                    // Every instance on the database is one cluster: each firing runs on exactly one
+                    // of them, and the triggers of an instance that stops checking in are recovered.
+                    store.UsePostgres(storage.ConnectionString);
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(10);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                }
+                else
+                {
+                    store.UseSqlite(storage.ConnectionString);
+                }
+
+                store.ConfigureStore(o => o.TablePrefix = QuartzTablePrefix);
             });
             Schedule<ReminderScanJob>(q, "reminder-scan", options.ReminderScan, zone);
             Schedule<DailyDigestJob>(q, "daily-digest", options.DailyDigest, zone);
@@ -103,6 +132,7 @@ internal static class JobsHosting
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
             Schedule<TriageRetrainJob>(q, "triage-retrain", options.TriageRetrain, zone);
+            q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
@@ -173,7 +203,7 @@ internal sealed class WeeklyReportJob(WeeklyReport report) : IJob
 }
 
 [DisallowConcurrentExecution]
-internal sealed class VoucherExpiryJob(PointsService points) : IJob
+internal sealed class VoucherExpiryJob(VoucherDesk points) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         await points.ExpireVouchersAsync(cancellationToken);

@@ -17,17 +17,33 @@ internal static partial class SandboxHosting
     public const string FakePrefix = "/sandbox/wecom";
     private const string DefaultUrls = "http://localhost:5000";
 
-    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token"];
+    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token", "WeCom:Bot:Secret"];
 
-    public static bool IsWanted(IConfiguration configuration) =>
+    /// <summary>No WeCom credentials at all: the sandbox, or (outside Development) a refusal to start.</summary>
+    public static bool HasNoCredentials(IConfiguration configuration) =>
         CredentialKeys.All(k => string.IsNullOrWhiteSpace(configuration[k]));
+
+    /// <summary>The sandbox runs only on purpose: in Development (what `dotnet run` uses) or with Sandbox:Enabled=true.</summary>
+    public static bool IsWanted(IConfiguration configuration, IHostEnvironment environment) =>
+        HasNoCredentials(configuration) && (environment.IsDevelopment() || configuration.GetValue<bool>("Sandbox:Enabled"));
 
     public static WebApplicationBuilder AddSandbox(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (!IsWanted(configuration))
+        if (!HasNoCredentials(configuration))
         {
             return builder;
+        }
+
+        if (!IsWanted(configuration, builder.Environment))
+        {
+            // A published service without credentials must not quietly open a fake WeCom and /sandbox/api.
+            throw new Microsoft.Extensions.Options.OptionsValidationException("WeCom", typeof(SandboxState),
+            [
+                $"No WeCom credentials are set and the environment is {builder.Environment.EnvironmentName}. " +
+                "Set WeCom:CorpId, WeCom:Secret, WeCom:AgentId, WeCom:Token, WeCom:EncodingAesKey and WeCom:Bot:Token, WeCom:Bot:EncodingAesKey, WeCom:Bot:Id " +
+                "(as environment variables WeCom__CorpId=…), or set Sandbox:Enabled=true to run the sandbox on purpose.",
+            ]);
         }
 
         var file = Path.GetFullPath(configuration["Sandbox:File"] ?? "data/sandbox.json", builder.Environment.ContentRootPath);

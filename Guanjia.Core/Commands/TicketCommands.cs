@@ -46,14 +46,14 @@ public static class TicketCommands
             .Append(CultureInfo.InvariantCulture, $"地点：{texts.Place(ticket)}\n")
             .Append(CultureInfo.InvariantCulture, $"承办：{texts.DepartmentName(ticket.Department)}\n")
             .Append(CultureInfo.InvariantCulture, $"时限：{texts.Time(ticket.DueAt)} 前\n")
-            .Append(CultureInfo.InvariantCulture, $"内容：{ticket.Text}\n")
+            .Append(CultureInfo.InvariantCulture, $"内容：{MarkdownText.Inert(ticket.Text)}\n")
             .Append("记录：");
         foreach (var entry in ticket.Events.OrderBy(e => e.At).ThenBy(e => e.Id))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n{texts.Time(entry.At)} {EventName(entry.Kind)}（{Who(entry.By)}）");
             if (entry.Note is { Length: > 0 } note)
             {
-                text.Append(CultureInfo.InvariantCulture, $"：{note}");
+                text.Append(CultureInfo.InvariantCulture, $"：{MarkdownText.Inert(note)}");
             }
         }
 
@@ -222,7 +222,7 @@ public static class TicketCommands
         var reason = context.Command.Value(1)!;
         TicketLifecycle.Apply(ticket, TicketAction.Return, context.Person.UserId, context.Now, reason, context.Conversation);
         context.Notices.ToCommunity(context.Outbox, $"{context.Key}:returned", ticket,
-            $"工单 #{ticket.Number} 被{context.Texts.DepartmentName(ticket.Department)}退回社区（{TicketStatus.Returned.Chinese()}）。\n原因：{reason}\n请重新派单（派单 {ticket.Number} 部门）或撤销（撤销 {ticket.Number}）。");
+            $"工单 #{ticket.Number} 被{context.Texts.DepartmentName(ticket.Department)}退回社区（{TicketStatus.Returned.Chinese()}）。\n原因：{MarkdownText.Inert(reason)}\n请重新派单（派单 {ticket.Number} 部门）或撤销（撤销 {ticket.Number}）。");
         return Answer($"工单 #{ticket.Number} 已退回社区。");
     }
 
@@ -256,7 +256,7 @@ public static class TicketCommands
         await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
         TicketLifecycle.Apply(ticket, TicketAction.Reopen, context.Person.UserId, context.Now, reason, context.Conversation);
         context.Notices.ToDepartment(context.Outbox, $"{context.Key}:reopened", ticket.Department,
-            $"**工单 #{ticket.Number} 重办**\n> 分类：{context.Texts.CategoryName(ticket.Category)}\n> 地点：{context.Texts.Place(ticket)}\n> 内容：{ticket.Text}\n> 重办原因：{reason}\n请重新处理，完成后回复“办结 {ticket.Number}”并附处理后照片。",
+            $"**工单 #{ticket.Number} 重办**\n> 分类：{context.Texts.CategoryName(ticket.Category)}\n> 地点：{context.Texts.Place(ticket)}\n> 内容：{MarkdownText.Inert(ticket.Text)}\n> 重办原因：{MarkdownText.Inert(reason)}\n请重新处理，完成后回复“办结 {ticket.Number}”并附处理后照片。",
             ticket.Number);
         return CommandResult.Ok($"工单 #{ticket.Number} 已退回{context.Texts.DepartmentName(ticket.Department)}重办。");
     }
@@ -274,7 +274,7 @@ public static class TicketCommands
         TicketLifecycle.Apply(ticket, TicketAction.Escalate, context.Person.UserId, context.Now, reason, context.Conversation);
         var texts = context.Texts;
         context.Notices.ToDepartment(context.Outbox, $"{context.Key}:escalated", context.Config.Street.Office,
-            $"**工单升级 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n> 分类：{texts.CategoryName(ticket.Category)}\n> 地点：{texts.Place(ticket)}\n> 内容：{ticket.Text}\n> 承办：{texts.DepartmentName(ticket.Department)}（{ticket.Status.Chinese()}）\n> 时限：{texts.Time(ticket.DueAt)} 前\n> 升级：{context.Name(context.Person.UserId)}{(reason is null ? "" : $"，{reason}")}",
+            $"**工单升级 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n> 分类：{texts.CategoryName(ticket.Category)}\n> 地点：{texts.Place(ticket)}\n> 内容：{MarkdownText.Inert(ticket.Text)}\n> 承办：{texts.DepartmentName(ticket.Department)}（{ticket.Status.Chinese()}）\n> 时限：{texts.Time(ticket.DueAt)} 前\n> 升级：{context.Name(context.Person.UserId)}{(reason is null ? "" : $"，{MarkdownText.Inert(reason)}")}",
             ticket.Number);
         NotifyCommunityUnlessHere(context, ticket, "escalated", $"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
         return Answer($"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
@@ -382,7 +382,7 @@ public static class TicketCommands
 
         // Points paid for the report are taken back first, on this command's transaction: when
         // that cannot be booked, the ticket is not cancelled either.
-        var reversal = await PointsCommands.Service(context).ReverseTicketAsync(ticket.Number, context.Person.UserId, cancellationToken);
+        var reversal = await new Points.ReportPoints(PointsCommands.Book(context)).ReverseTicketAsync(ticket.Number, context.Person.UserId, cancellationToken);
         if (!reversal.Succeeded)
         {
             return PointsCommands.From(reversal);
@@ -418,7 +418,7 @@ public static class TicketCommands
 
     private static string ResolvedNotice(CommandContext context, Ticket ticket, string? note) =>
         $"您上报的工单 #{ticket.Number}（{context.Texts.CategoryName(ticket.Category)}，{context.Texts.Place(ticket)}）{TicketStatus.Resolved.Chinese()}。"
-        + (note is null ? "" : $"\n处理说明：{note}")
+        + (note is null ? "" : $"\n处理说明：{MarkdownText.Inert(note)}")
         + $"\n如已解决请回复“确认 {ticket.Number}”，未解决请回复“重办 {ticket.Number} 原因”。";
 
     internal static void AddAfterPhoto(Ticket ticket, CommandPhoto photo, DateTimeOffset now, List<string> added)

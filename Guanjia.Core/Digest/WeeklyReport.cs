@@ -3,6 +3,7 @@ using System.Text;
 using Guanjia.Core.Community;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
+using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
@@ -79,10 +80,14 @@ public sealed class WeeklyReport(
             text.Append(CultureInfo.InvariantCulture, $"\n> {name}：{Line(f)}");
         }
 
-        if (all.TopReporters.Count > 0)
+        // The month's most active stewards by the whole 记录本, not by report count alone.
+        var month = TimeZoneInfo.ConvertTime(last, figures.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var logbook = new Logbook(new PointsBook(db, config, StreetCalendar.For(config), time));
+        var active = (await logbook.CommunityMonthAsync(null, month, cancellationToken)).Where(p => p.Activity > 0).Take(10).ToList();
+        if (active.Count > 0)
         {
-            text.Append("\n**管家贡献**\n").Append(string.Join("，", all.TopReporters.Take(10)
-                .Select(p => $"{config.FindPerson(p.Key)?.Name ?? p.Key} {p.Value}件")));
+            text.Append(CultureInfo.InvariantCulture, $"\n**{month} 最活跃的管家**（上报·随手办·巡查·任务）\n").Append(string.Join("，", active
+                .Select(p => $"{p.Name} {p.Activity}（{p.ReportCount}·{p.OnTheSpot}·{p.Patrols}·{p.Tasks}）")));
         }
 
         IReadOnlyList<ChartPanel> panels =

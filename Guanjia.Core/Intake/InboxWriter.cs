@@ -20,6 +20,8 @@ public enum InboxWriteOutcome
 /// Durable intake with group commit: callers wait until their message is committed, and many
 /// concurrent callbacks share one transaction, so the HTTP answer is both fast and durable.
 /// Duplicates are dropped by the unique (Channel, MessageId) index, not by a check in C#.
+/// Rows are never deleted, so a msgid is remembered far longer than <c>WeCom:ReplayWindow</c>
+/// (callbacks older than that are refused at the endpoint); a future purge must keep at least that.
 /// </summary>
 public sealed class InboxWriter : IAsyncDisposable
 {
@@ -111,26 +113,23 @@ public sealed class InboxWriter : IAsyncDisposable
 
     private async Task<List<long>> WriteBatchAsync(List<Pending> batch)
     {
-        using var first = SqliteWriteGate.Prioritize();
+        using var first = WritePriority.Urgent();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
         try
         {
-            if (db.Database.IsSqlite())
+            if (scope.ServiceProvider.GetService<GuanjiaStorage>() is { } storage)
             {
-                // The 200 WeCom gets means "stored": this commit is synced to disk, even on power loss.
-                await using var pragma = connection.CreateCommand();
-                pragma.CommandText = "PRAGMA synchronous=FULL;";
-                await pragma.ExecuteNonQueryAsync();
+                await storage.MakeCommitsDurableAsync(connection);
             }
 
-            // Through EF, so the write gate (SqliteWriteGate) orders it with the other writers.
+            // Through EF, so a provider's write gate (SQLite's) orders it with the other writers.
             await using var transaction = await db.Database.BeginTransactionAsync();
             var outcomes = new InboxWriteOutcome[batch.Count];
             var ids = new List<long>(batch.Count);
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var now = ProviderValue(db, nameof(InboxMessage.ReceivedAt), _time.GetUtcNow());
             for (var offset = 0; offset < batch.Count; offset += RowsPerStatement)
             {
                 var count = Math.Min(RowsPerStatement, batch.Count - offset);
@@ -158,7 +157,7 @@ public sealed class InboxWriter : IAsyncDisposable
     /// not guaranteed, so they are matched by (channel, msgid), first occurrence first.
     /// </summary>
     private static async Task InsertAsync(
-        DbConnection connection, DbTransaction transaction, List<Pending> batch, int offset, int count, long now,
+        DbConnection connection, DbTransaction transaction, List<Pending> batch, int offset, int count, object now,
         InboxWriteOutcome[] outcomes, List<long> ids)
     {
         await using var command = connection.CreateCommand();
@@ -197,6 +196,13 @@ public sealed class InboxWriter : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>A value as the model stores it (instants are converted by the context's value converter, not by hand).</summary>
+    private static object ProviderValue(GuanjiaDbContext db, string property, object value)
+    {
+        var mapping = db.Model.FindEntityType(typeof(InboxMessage))!.FindProperty(property)!.GetTypeMapping();
+        return mapping.Converter?.ConvertToProvider(value) ?? value;
     }
 
     private static DbParameter Parameter(DbCommand command, string name)

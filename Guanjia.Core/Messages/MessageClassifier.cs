@@ -23,8 +23,10 @@ public sealed class MessageClassifier(
     // A follow-up's words besides the place that say nothing new ("是", "在", "就在…那边").
     private const int ShortRemainder = 6;
 
-    // Text this short, naming no problem and no place, that triage cannot place is small talk.
+    // Text this short, naming no problem and no place, that triage cannot place is small talk;
+    // a question may be longer.
     private const int SmallTalkLength = 8;
+    private const int SmallTalkQuestionLength = 16;
 
     private readonly PlaceResolver _places = Places.For(config);
 
@@ -40,6 +42,12 @@ public sealed class MessageClassifier(
 
         // Merchants are not on the roster of people; they only redeem vouchers.
         person ??= new Person(message.SenderId, merchant!.Name, [], null, []);
+
+        // A location (app 1:1) is a steward's proof of patrol, never a report.
+        if (message.Location is { } location)
+        {
+            return new MessageDecision.Location(person, location);
+        }
 
         var parse = CommandProcessor.Parser.Parse(message.Text, message.QuotedText);
         switch (parse.Outcome)
@@ -57,7 +65,7 @@ public sealed class MessageClassifier(
         }
 
         var text = inbound.Text;
-        if (text.Length > 0 && ConversationRecognizer.TryRecognize(text, out var kind) && inbound.Stored.Count == 0)
+        if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationRecognizer.TryRecognize(text, out var kind) && !SoundsUrgent(text, person))
         {
             return new MessageDecision.Conversation(kind);
         }
@@ -157,10 +165,20 @@ public sealed class MessageClassifier(
         return speaks && !sameCategory;
     }
 
+    /// <summary>The safety net: whatever else it says, a text triage finds urgent is filed.</summary>
+    private bool SoundsUrgent(string text, Person person)
+    {
+        var community = person.CommunityId is { } id ? config.FindCommunity(id) : null;
+        community ??= config.Communities.Count > 0 ? config.Communities[0] : null;
+        return community is not null && triage.Triage(text, person, community).UrgentCue is not null;
+    }
+
     private bool IsSmallTalk(string text, Person person, CommunityInfo community)
     {
         var core = ConversationRecognizer.Core(text);
-        if (core.Length == 0 || core.Length > SmallTalkLength || ConversationRecognizer.SpeaksOfAProblem(text)
+        var trimmed = text.TrimEnd();
+        var question = trimmed.EndsWith('?') || trimmed.EndsWith('？') || core.EndsWith('吗') || core.EndsWith('呢') || core.EndsWith('么');
+        if (core.Length == 0 || core.Length > (question ? SmallTalkQuestionLength : SmallTalkLength) || ConversationRecognizer.SpeaksOfAProblem(text)
             || core.Any(char.IsAsciiDigit) || _places.FindNamed(text, person, community) is not null)
         {
             return false;
@@ -280,4 +298,7 @@ public abstract record MessageDecision
 
     /// <summary>Only photos, and none could be downloaded.</summary>
     public sealed record PhotoFailed : MessageDecision;
+
+    /// <summary>A location message: proof of a patrol (<see cref="Points.Patrols"/>).</summary>
+    public sealed record Location(Person Person, IncomingLocation Where) : MessageDecision;
 }

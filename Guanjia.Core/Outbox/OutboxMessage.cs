@@ -23,8 +23,10 @@ public enum OutboxState
 {
     Pending,
     Sent,
-    /// <summary>Given up on a permanent error (robot removed, all recipients invalid).</summary>
+    /// <summary>Given up on a permanent error (all recipients invalid, content refused); the street office is told.</summary>
     Dropped,
+    /// <summary>Kept but not sent: its group robot was removed (93000). The street office is told once.</summary>
+    Held,
 }
 
 /// <summary>
@@ -43,6 +45,14 @@ public sealed class OutboxMessage
     /// <summary>User ids to @-mention (text messages), `|`-separated.</summary>
     public string? Mentions { get; set; }
     public int? TicketNumber { get; set; }
+    /// <summary>Higher goes first when a destination's rate limit is what holds it back (urgent dispatches: 1).</summary>
+    public int Priority { get; set; }
+    /// <summary>For a reply: the userid of the person answered, reached another way when the response_url cannot be used.</summary>
+    public string? Recipient { get; set; }
+    /// <summary>For a reply: the group chat the person wrote in (null in a 1:1 chat).</summary>
+    public string? Conversation { get; set; }
+    /// <summary>For a response_url: when WeCom stops accepting it (one hour after the user's message).</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
     public OutboxState State { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

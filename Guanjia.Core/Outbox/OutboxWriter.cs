@@ -10,12 +10,22 @@ namespace Guanjia.Core.Outbox;
 /// </summary>
 public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
 {
+    /// <summary>How long WeCom accepts a response_url after the user's message.</summary>
+    public static readonly TimeSpan ResponseUrlValidity = TimeSpan.FromHours(1);
+
+    // Leave room for the last attempt to arrive before WeCom's hour is up.
+    private static readonly TimeSpan ResponseUrlMargin = TimeSpan.FromMinutes(2);
+
     /// <summary>Answers the sender of a message in its own conversation (bot: the response_url; app: the user).</summary>
     public void Reply(string key, IncomingMessage to, string markdown, int? ticket = null)
     {
         if (to.Channel == IncomingChannel.Bot && to.ResponseUrl is { Length: > 0 } url)
         {
-            Add(key, OutboxChannel.ResponseUrl, url, OutboxKind.Markdown, markdown, ticket);
+            var message = Add(key, OutboxChannel.ResponseUrl, url, OutboxKind.Markdown, markdown, ticket);
+            var received = to.ReceivedAt == default ? message.CreatedAt : to.ReceivedAt;
+            message.Recipient = to.SenderId;
+            message.Conversation = to.ChatId;
+            message.ExpiresAt = received + ResponseUrlValidity - ResponseUrlMargin;
         }
         else
         {
@@ -24,17 +34,27 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     }
 
     /// <summary>Posts to a department's group robot, or to its members through the app where it has none.</summary>
-    public void ToDepartment(string key, Department department, OutboxKind kind, string content, int? ticket, string? mentions = null)
+    /// <remarks><paramref name="urgent"/> messages go first when the destination's rate limit holds messages back.</remarks>
+    public void ToDepartment(string key, Department department, OutboxKind kind, string content, int? ticket, string? mentions = null, bool urgent = false)
     {
+        OutboxMessage? added = null;
         if (department.RobotKey is { Length: > 0 } robot)
         {
-            Add(key, OutboxChannel.Robot, robot, kind, content, ticket, mentions);
+            added = Add(key, OutboxChannel.Robot, robot, kind, content, ticket, mentions);
         }
         else if (department.Members.Count > 0)
         {
-            Add(key, OutboxChannel.AppUser, string.Join('|', department.Members), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
+            added = Add(key, OutboxChannel.AppUser, string.Join('|', department.Members), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
+        }
+
+        if (added is not null && urgent)
+        {
+            added.Priority = UrgentPriority;
         }
     }
+
+    /// <summary>The <see cref="OutboxMessage.Priority"/> of an urgent ticket's dispatch.</summary>
+    public const int UrgentPriority = 1;
 
     /// <summary>Posts to a community's group robot (what its secretaries read).</summary>
     public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config, OutboxKind kind = OutboxKind.Markdown)
@@ -68,10 +88,10 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     public void ToRobot(string key, string robotKey, OutboxKind kind, string content, int? ticket) =>
         Add(key, OutboxChannel.Robot, robotKey, kind, content, ticket);
 
-    private void Add(string key, OutboxChannel channel, string target, OutboxKind kind, string content, int? ticket, string? mentions = null)
+    private OutboxMessage Add(string key, OutboxChannel channel, string target, OutboxKind kind, string content, int? ticket, string? mentions = null)
     {
         var now = time.GetUtcNow();
-        db.Outbox.Add(new OutboxMessage
+        var message = new OutboxMessage
         {
             Key = key,
             Channel = channel,
@@ -83,6 +103,8 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
             State = OutboxState.Pending,
             CreatedAt = now,
             NextAttemptAt = now,
-        });
+        };
+        db.Outbox.Add(message);
+        return message;
     }
 }

@@ -57,7 +57,7 @@ public sealed class ReminderScan(
 
                 // The unique (ticket, kind) index decides: a row that already exists inserts nothing.
                 var inserted = await db.Database.ExecuteSqlAsync(
-                    $"INSERT INTO TicketReminders (TicketNumber, Kind, At) VALUES ({ticket.Number}, {kind}, {now.ToUnixTimeMilliseconds()}) ON CONFLICT (TicketNumber, Kind) DO NOTHING",
+                    $"""INSERT INTO "TicketReminders" ("TicketNumber", "Kind", "At") VALUES ({ticket.Number}, {kind}, {now.ToUnixTimeMilliseconds()}) ON CONFLICT ("TicketNumber", "Kind") DO NOTHING""",
                     cancellationToken);
                 if (inserted == 0)
                 {
@@ -152,14 +152,8 @@ public sealed class ReminderScan(
 
                 break;
             case ReminderKinds.Escalated:
-                db.TicketEvents.Add(new TicketEvent
-                {
-                    TicketNumber = ticket.Number,
-                    At = now,
-                    Kind = "escalated",
-                    By = System,
-                    Note = "超过办理时限一倍，自动升级街道",
-                });
+                // Through the lifecycle, so EscalatedAt is set like a secretary's 升级 sets it.
+                TicketLifecycle.Apply(ticket, TicketAction.Escalate, System, now, "超过办理时限一倍，自动升级街道");
                 if (config.FindDepartment(config.Street.Office) is { } office)
                 {
                     yield return Notice.ForDepartment(office, ticket, kind);

@@ -11,10 +11,16 @@ namespace Guanjia.Core.Storage;
 public class GuanjiaDbContext : DbContext
 {
     public GuanjiaDbContext(DbContextOptions<GuanjiaDbContext> options)
+        : this((DbContextOptions)options)
+    {
+    }
+
+    /// <summary>For the per-provider subclasses that own a migration set (Storage/Postgres).</summary>
+    protected GuanjiaDbContext(DbContextOptions options)
         : base(options)
     {
         // A single-statement SaveChanges would otherwise run without a transaction and so
-        // bypass SqliteWriteGate, meeting SQLite's busy lock (and its 150 ms sleep) instead.
+        // bypass SQLite's write gate, meeting SQLite's busy lock (and its 150 ms sleep) instead.
         Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
     }
 
@@ -23,6 +29,7 @@ public class GuanjiaDbContext : DbContext
     public DbSet<TicketPhoto> TicketPhotos => Set<TicketPhoto>();
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
     public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
@@ -32,6 +39,8 @@ public class GuanjiaDbContext : DbContext
     public DbSet<ReportReview> ReportReviews => Set<ReportReview>();
     public DbSet<VoucherFailure> VoucherFailures => Set<VoucherFailure>();
     public DbSet<MerchantStatement> MerchantStatements => Set<MerchantStatement>();
+    public DbSet<Patrol> Patrols => Set<Patrol>();
+    public DbSet<TaskClaim> TaskClaims => Set<TaskClaim>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -92,6 +101,10 @@ public class GuanjiaDbContext : DbContext
             // The de-duplication: WeCom redelivers a message up to three times.
             m.HasIndex(x => new { x.Channel, x.MessageId }).IsUnique();
             m.HasIndex(x => x.ProcessedAt);
+            // Which instance holds the row, and until when (GuanjiaStorage.InboxLease); after a
+            // failure, when it may be tried again. Only storage reads them: shadow properties.
+            m.Property<string?>(InboxLeaseColumns.LeasedBy).HasMaxLength(128);
+            m.Property<DateTimeOffset?>(InboxLeaseColumns.LeaseUntil);
         });
 
         modelBuilder.Entity<OutboxMessage>(m =>
@@ -100,8 +113,19 @@ public class GuanjiaDbContext : DbContext
             m.Property(x => x.Target).HasMaxLength(2048);
             m.Property(x => x.Mentions).HasMaxLength(2048);
             m.Property(x => x.LastError).HasMaxLength(256);
+            m.Property(x => x.Recipient).HasMaxLength(64);
+            m.Property(x => x.Conversation).HasMaxLength(128);
             m.HasIndex(x => x.Key).IsUnique();
             m.HasIndex(x => new { x.State, x.NextAttemptAt });
+            // The outbox keeps each destination in order: "is an earlier message of this target still waiting?"
+            m.HasIndex(x => new { x.State, x.Target });
+        });
+
+        modelBuilder.Entity<OutboxLease>(l =>
+        {
+            l.HasKey(x => x.Target);
+            l.Property(x => x.Target).HasMaxLength(2048);
+            l.Property(x => x.Holder).HasMaxLength(128);
         });
 
         modelBuilder.Entity<PendingPhoto>(p =>

@@ -23,11 +23,11 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         var reporter = community is not null && ticket.Department == community.Office
             ? config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter
             : $"小巷管家（{community?.Name ?? ticket.Community}）";
-        outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number);
+        outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number, urgent: ticket.Urgent);
         var index = 0;
         foreach (var photo in ticket.Photos.Where(p => p.Stage == PhotoStages.Before))
         {
-            outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number);
+            outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number, urgent: ticket.Urgent);
         }
 
         if (ticket.Urgent)
@@ -41,7 +41,7 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
     {
         if (config.FindDepartment(ticket.Department) is { Members.Count: > 0 } department)
         {
-            outbox.ToDepartment(key, department, OutboxKind.Text, texts.UrgentMention(ticket), ticket.Number, string.Join('|', department.Members));
+            outbox.ToDepartment(key, department, OutboxKind.Text, texts.UrgentMention(ticket), ticket.Number, string.Join('|', department.Members), urgent: true);
         }
     }
 

@@ -49,9 +49,9 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
             .Append(CultureInfo.InvariantCulture, $"**新工单 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n")
             .Append(CultureInfo.InvariantCulture, $"> 分类：{CategoryName(ticket.Category)}\n")
             .Append(CultureInfo.InvariantCulture, $"> 地点：{Place(ticket)}\n")
-            .Append(CultureInfo.InvariantCulture, $"> 内容：{ticket.Text}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 内容：{MarkdownText.Inert(ticket.Text)}\n")
             .Append(CultureInfo.InvariantCulture, $"> 时限：{Time(ticket.DueAt)} 前\n")
-            .Append(CultureInfo.InvariantCulture, $"> 上报：{reporterLabel}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 上报：{MarkdownText.Inert(reporterLabel)}\n")
             .Append(CultureInfo.InvariantCulture, $"请回复“接单 {ticket.Number}”签收，处理完毕回复“办结 {ticket.Number}”并附处理后照片。")
             .ToString();
 

@@ -10,7 +10,10 @@ namespace Guanjia.WeCom.Api;
 /// </summary>
 public sealed class WeComBotClient(HttpClient http, ResponseUrlLedger ledger, ILogger<WeComBotClient> logger)
 {
-    /// <summary>Posts a markdown reply (≤ 20480 bytes) to a response_url; a second post to the same URL is refused.</summary>
+    /// <summary>
+    /// Posts a markdown reply (≤ 20480 bytes) to a response_url. A second post to a URL that WeCom already took is
+    /// refused here; a post that failed transiently (5xx, −1, 45009, timeout, network) leaves the URL free to retry.
+    /// </summary>
     public async Task<WeComResult> PostMarkdownAsync(Uri responseUrl, string content, CancellationToken cancellationToken = default)
     {
         if (!responseUrl.IsAbsoluteUri)
@@ -28,7 +31,15 @@ public sealed class WeComBotClient(HttpClient http, ResponseUrlLedger ledger, IL
         {
             Content = WeComJson.Content(new { msgtype = "markdown", markdown = new { content } }),
         };
-        return await WeComHttp.SendAsync(http, request, "response_url", logger, ReadAsync, cancellationToken);
+        var result = await WeComHttp.SendAsync(http, request, "response_url", logger, ReadAsync, cancellationToken);
+        if (result.Kind == WeComErrorKind.Retryable)
+        {
+            // WeCom did not take it (or may not have): the same URL may be tried again. Should the post have
+            // arrived after all, WeCom refuses the retry as used and the caller sends the reply another way.
+            ledger.Release(responseUrl);
+        }
+
+        return result;
 
         // The response body is undocumented; third-party code only checks for 2xx.
         static async Task<WeComResult<bool>> ReadAsync(HttpResponseMessage response, CancellationToken ct)
@@ -81,4 +92,7 @@ public sealed class ResponseUrlLedger(TimeProvider timeProvider)
 
         return _used.TryAdd(responseUrl.AbsoluteUri, now + Validity);
     }
+
+    /// <summary>Gives a claimed URL back after a post WeCom did not take.</summary>
+    public void Release(Uri responseUrl) => _used.TryRemove(responseUrl.AbsoluteUri, out _);
 }

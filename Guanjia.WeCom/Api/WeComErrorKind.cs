@@ -56,6 +56,7 @@ public static class WeComErrorCodes
     public const int ClientImageTooLarge = -1006;
     public const int ClientResponseUrlAlreadyUsed = -1007;
     public const int ClientNotConfigured = -1008;
+    public const int ClientInvalidAddress = -1009;
 
     /// <summary>Classifies a WeCom errcode or a client-side code.</summary>
     public static WeComErrorKind Classify(int errCode) => errCode switch

@@ -25,7 +25,9 @@ public static class UrlVerification
         string? nonce,
         string? echoStr)
     {
-        if (string.IsNullOrEmpty(msgSignature) || string.IsNullOrEmpty(timestamp)
+        // An empty timestamp is still covered by the signature: let it verify, so the caller's
+        // replay window can refuse it as stale (400) rather than as forged (401).
+        if (string.IsNullOrEmpty(msgSignature) || timestamp is null
             || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(echoStr))
         {
             return CryptoResult<string>.Fail(WeComCryptoError.ValidateSignature);

@@ -144,7 +144,7 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
             Category = "fire",
             Community = "wuhuashan",
             Department = "chuncheng",
-            Reporter = "lihua",
+            Reporter = "wanggang",
             Text = "楼道堆放杂物堵住了安全出口",
             Conversation = "wrkSFfCgAAwuhuashan",
             CreatedAt = now,
@@ -155,10 +155,10 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
 
         var local = TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
         var first = new DateTimeOffset(local.Year, local.Month, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddMonths(-1);
-        var pointsService = new PointsService(db, config, services.GetRequiredService<StreetCalendar>(), new FakeTimeProvider(first.AddDays(14).AddHours(10)));
-        await pointsService.AwardAsync(config.FindPerson("zhaolei")!, "yangfang", "rescue", null);
-        var voucher = await pointsService.IssueVoucherAsync(config.FindPerson("yangfang")!, 4);
-        var redeemed = await pointsService.RedeemAsync(new Person("sh-chun", "sh-chun", [], null, []), voucher.VoucherCode);
+        var book = new PointsBook(db, config, services.GetRequiredService<StreetCalendar>(), new FakeTimeProvider(first.AddDays(14).AddHours(10)));
+        await new TaskPoints(book).AwardAsync(config.FindPerson("zhaolei")!, "yangfang", "rescue", null);
+        var voucher = await new VoucherDesk(book).IssueVoucherAsync(config.FindPerson("yangfang")!, 4);
+        var redeemed = await new VoucherDesk(book).RedeemAsync(new Person("sh-chun", "sh-chun", [], null, []), voucher.VoucherCode);
         Assert.True(redeemed.Succeeded, redeemed.Text);
         return first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }

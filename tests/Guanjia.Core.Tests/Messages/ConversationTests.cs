@@ -39,6 +39,15 @@ public sealed class ConversationTests : IAsyncLifetime
     [InlineData("我的积分能换什么")]
     [InlineData("谢谢，这么快就弄好了")]
     [InlineData("hello")]
+    [InlineData("今天天气真不错")]
+    [InlineData("大家吃饭了没")]
+    [InlineData("祝大家周末愉快")]
+    [InlineData("哈哈哈哈")]
+    [InlineData("大家辛苦啦，注意身体")]
+    [InlineData("加油加油💪")]
+    [InlineData("这个小程序挺好用的")]
+    [InlineData("这个群是干嘛的？")]
+    [InlineData("我先下班了，明天见")]
     public void SmallTalk_IsRecognised(string text)
     {
         Assert.True(ConversationRecognizer.TryRecognize(text, out _), text);
@@ -57,9 +66,24 @@ public sealed class ConversationTests : IAsyncLifetime
     [InlineData("有股煤气味")]
     [InlineData("老人走丢了")]
     [InlineData("电线在冒火花")]
+    [InlineData("半夜有人唱歌影响休息")]
+    [InlineData("上下楼不方便，扶手松了")]
+    [InlineData("天气热，垃圾房发臭了")]
     public void ShortReports_AreNotSmallTalk(string text)
     {
         Assert.False(ConversationRecognizer.TryRecognize(text, out _), text);
+    }
+
+    [Fact]
+    public void DevReports_AreNeverSmallTalk()
+    {
+        var texts = File.ReadLines(RepoPaths.DevReports)
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!)
+            .ToList();
+
+        Assert.NotEmpty(texts);
+        Assert.DoesNotContain(texts, t => ConversationRecognizer.TryRecognize(t, out _));
     }
 
     [Theory]

@@ -2,17 +2,22 @@ using System.Buffers.Binary;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Reports;
+using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 
 namespace Guanjia.Core.Tests.Scheduling;
 
-public sealed class ReportsTests : IDisposable
+public abstract class ReportsTests(string provider) : IDisposable
 {
     private static readonly TimeSpan Cst = SchedulingWorld.Shanghai;
     private static readonly DateTimeOffset WeekStart = new(2026, 11, 16, 0, 0, 0, Cst);
-    private readonly SchedulingWorld _world = new(new DateTimeOffset(2026, 11, 20, 0, 0, 0, Cst));
+    private readonly SchedulingWorld _world = new(new DateTimeOffset(2026, 11, 20, 0, 0, 0, Cst), provider: provider);
 
-    public void Dispose() => _world.Dispose();
+    public void Dispose()
+    {
+        _world.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private static DateTimeOffset At(int day, int hour, int minute = 0) => new(2026, 11, day, hour, minute, 0, Cst);
 
@@ -31,7 +36,7 @@ public sealed class ReportsTests : IDisposable
         db.SaveChanges();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Compute_SeededWeek_CountsEveryFigureExactly()
     {
         SeedWeek();
@@ -56,10 +61,31 @@ public sealed class ReportsTests : IDisposable
         Assert.Equal((2, 2, 1), (sanitation.Received, sanitation.Resolved, sanitation.ResolvedOnTime));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WeeklyReport_OnMonday_SendsLastWeeksFiguresAndAChartToTheStreetOffice()
     {
         SeedWeek();
+        using (var db = _world.NewDb())
+        {
+            // Two patrols put 周敏 level with 李华: the month's ranking counts patrols, not reports alone.
+            foreach (var day in new[] { 17, 18 })
+            {
+                db.Patrols.Add(new Guanjia.Core.Points.Patrol
+                {
+                    UserId = "zhoumin",
+                    Community = "wuhuashan",
+                    Compound = "ytj-12",
+                    Day = new DateOnly(2026, 11, day),
+                    At = At(day, 9),
+                    Proof = "location",
+                    State = Guanjia.Core.Points.ProofState.Approved,
+                    RequestId = $"app:{day}",
+                });
+            }
+
+            db.SaveChanges();
+        }
+
         _world.Time.SetUtcNow(At(23, 8, 30));
 
         var result = await _world.Weekly().RunAsync(CancellationToken.None);
@@ -75,13 +101,13 @@ public sealed class ReportsTests : IDisposable
         Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 分诊准确率100% · 主要：垃圾清运", text);
         Assert.Contains("> 五华区环卫华山片区：受理2 · 办结2 · 按时办结率50%", text);
         Assert.DoesNotContain("燃气抢修", text);
-        Assert.Contains("**管家贡献**\n李华 2件，杨芳 1件，周敏 1件", text);
+        Assert.Contains("**2026-11 最活跃的管家**（上报·随手办·巡查·任务）\n李华 3（3·0·0·0），周敏 3（1·0·2·0），王刚 1（1·0·0·0），杨芳 1（1·0·0·0）", text);
         AssertPng(ReadStored(messages[1].Content));
 
         Assert.Equal(new DigestResult(0, 0), await _world.Weekly().RunAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DailyDigest_At18_SummarisesEachCommunityAndSendsAChart()
     {
         SeedWeek();
@@ -111,7 +137,7 @@ public sealed class ReportsTests : IDisposable
         Assert.Equal(new DigestResult(0, 0), await _world.Digest().RunAsync(CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OverdueLists_InTheMorning_GoToEachDepartmentWithOverdueTickets()
     {
         SeedWeek();
@@ -128,7 +154,7 @@ public sealed class ReportsTests : IDisposable
         Assert.Contains("> #7 垃圾清运 · 华山南路74号院 · 超时20小时30分", message.Content);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FormatStats_ThisWeekForACommunity_AnswersInChinese()
     {
         SeedWeek();
@@ -160,7 +186,7 @@ public sealed class ReportsTests : IDisposable
             text);
     }
 
-    [Fact]
+    [SkippableFact]
     public void RenderPng_ChineseBarCharts_IsAPngOfTheExpectedSize()
     {
         var png = ChartRenderer.RenderPng(
@@ -193,3 +219,7 @@ public sealed class ReportsTests : IDisposable
         Assert.InRange(png.Length, 5_000, ChartStore.MaxBytes);
     }
 }
+
+public sealed class SqliteReportsTests() : ReportsTests(GuanjiaStorage.SqliteName);
+
+public sealed class PostgresReportsTests() : ReportsTests(GuanjiaStorage.PostgresName);

@@ -1,5 +1,6 @@
 using Guanjia.Core.Intake;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -34,8 +35,9 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         await using var second = NewDb();
         var holding = await first.Database.BeginTransactionAsync();
 
+        var queued = NextQueued();
         var waiting = second.Database.BeginTransactionAsync();
-        await Task.Delay(100);
+        await queued.WaitAsync(Bound);
         Assert.False(waiting.IsCompleted);
 
         await holding.CommitAsync();
@@ -65,6 +67,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         var order = new List<string>();
         var holding = await holder.Database.BeginTransactionAsync();
 
+        var ordinaryQueued = NextQueued();
         var ordinaryTurn = Task.Run(async () =>
         {
             await using var t = await ordinary.Database.BeginTransactionAsync();
@@ -75,10 +78,11 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
 
             await t.CommitAsync();
         });
-        await Task.Delay(100);
+        await ordinaryQueued.WaitAsync(Bound);
+        var urgentQueued = NextQueued();
         var urgentTurn = Task.Run(async () =>
         {
-            using var first = SqliteWriteGate.Prioritize();
+            using var first = WritePriority.Urgent();
             await using var t = await urgent.Database.BeginTransactionAsync();
             lock (order)
             {
@@ -87,7 +91,7 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
 
             await t.CommitAsync();
         });
-        await Task.Delay(100);
+        await urgentQueued.WaitAsync(Bound);
 
         await holding.CommitAsync();
         await Task.WhenAll(ordinaryTurn, urgentTurn).WaitAsync(Bound);
@@ -102,8 +106,9 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         var holding = await first.Database.BeginTransactionAsync();
         second.PendingPhotos.Add(new PendingPhoto { SenderId = "lihua", Conversation = "c", ReceivedAt = DateTimeOffset.UnixEpoch });
 
+        var queued = NextQueued();
         var saving = second.SaveChangesAsync();
-        await Task.Delay(100);
+        await queued.WaitAsync(Bound);
         Assert.False(saving.IsCompleted);
 
         await holding.CommitAsync();
@@ -130,6 +135,20 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         Assert.False(inbox.IsBursting);
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.Equal(0, inbox.StoredLastSecond);
+    }
+
+    /// <summary>Completes when the next transaction starts waiting at the gate (no sleeping to let it get there).</summary>
+    private Task NextQueued()
+    {
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnQueued()
+        {
+            _gate.Queued -= OnQueued;
+            queued.TrySetResult();
+        }
+
+        _gate.Queued += OnQueued;
+        return queued.Task;
     }
 
     private GuanjiaDbContext NewDb() =>

@@ -63,7 +63,7 @@ public class UrlVerificationTests
 
     [Theory]
     [InlineData(null, "1", "2", "e")]
-    [InlineData("s", "", "2", "e")]
+    [InlineData("s", null, "2", "e")]
     [InlineData("s", "1", null, "e")]
     [InlineData("s", "1", "2", "")]
     public void VerifyEchoStr_WithMissingQueryValue_FailsWithoutCallingCrypto(string? signature, string? timestamp, string? nonce, string? echo)
@@ -76,5 +76,19 @@ public class UrlVerificationTests
 
         Assert.Equal(WeComCryptoError.ValidateSignature, result.Error);
         Assert.False(called);
+    }
+
+    [Fact]
+    public void VerifyEchoStr_WithEmptyTimestamp_LeavesItToTheSignature()
+    {
+        // An empty timestamp is signed like any other value; the endpoint's replay window refuses it (400).
+        string? seenTimestamp = null;
+
+        var result = UrlVerification.VerifyEchoStr(
+            (_, timestamp, _, _) => { seenTimestamp = timestamp; return CryptoResult<string>.Ok("x"); },
+            "s", "", "2", "e");
+
+        Assert.True(result.IsOk);
+        Assert.Equal("", seenTimestamp);
     }
 }

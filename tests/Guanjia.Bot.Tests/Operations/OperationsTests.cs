@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text.Json;
+using Guanjia.Bot.Hosting;
+using Guanjia.Core.Operations;
+using Guanjia.Core.Outbox;
+using Guanjia.WeCom.Fake;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Guanjia.Bot.Tests.Operations;
+
+#pragma warning disable CA1001 // disposed by xunit through IAsyncLifetime
+public sealed class OperationsTests : IAsyncLifetime
+#pragma warning restore CA1001
+{
+    private const string WuhuashanGroup = "wrkSFfCgAAwuhuashan";
+    private readonly GuanjiaFactory _factory = new();
+
+    public Task InitializeAsync() => _factory.InitializeAsync();
+
+    public Task DisposeAsync() => ((IAsyncLifetime)_factory).DisposeAsync();
+
+    [Fact]
+    public async Task Metrics_InPrometheusFormat_ShowCallbacksDepthsWeComErrorsAndJobRuns()
+    {
+        using var host = _factory.WithWebHostBuilder(b => b.UseSetting("Health:SampleInterval", "00:00:00.050"));
+        var client = host.CreateClient();
+        _factory.WeCom.FailNext("/cgi-bin/aibot/response", FakeFailure.HttpStatus(500));
+        var responseUrl = _factory.WeCom.NewResponseUrl().ToString();
+        var forged = SignedCallbacks.BotGroupText("m-forged", "lihua", WuhuashanGroup, "门口垃圾桶满了", responseUrl);
+        var report = SignedCallbacks.BotGroupText("m-1", "lihua", WuhuashanGroup, "门口垃圾桶满了", responseUrl);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(SignedCallbacks.BotPost(_factory.BotCrypto(), forged, new string('0', 40)))).StatusCode);
+        (await client.SendAsync(SignedCallbacks.BotPost(_factory.BotCrypto(), report))).EnsureSuccessStatusCode();
+        await _factory.WeCom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.ResponseUrl, timeout: TimeSpan.FromSeconds(20));
+        using var job = new HttpRequestMessage(HttpMethod.Post, "/api/jobs/reminder-scan/run");
+        job.Headers.Authorization = new("Bearer", GuanjiaFactory.ApiKey);
+        (await client.SendAsync(job)).EnsureSuccessStatusCode();
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Contains("guanjia_callbacks_total{", metrics, StringComparison.Ordinal);
+        Assert.Matches("guanjia_callbacks_total\\{[^}]*endpoint=\"bot\"[^}]*result=\"bad_signature\"", metrics);
+        Assert.Matches("guanjia_callbacks_total\\{[^}]*endpoint=\"bot\"[^}]*result=\"accepted\"", metrics);
+        Assert.Matches("guanjia_wecom_errors_total\\{[^}]*code=\"-1003\"", metrics);
+        Assert.Matches("guanjia_outbox_sends_total\\{[^}]*outcome=\"None\"", metrics);
+        Assert.Matches("guanjia_jobs_runs_total\\{[^}]*job=\"reminder-scan\"[^}]*outcome=\"ok\"", metrics);
+        Assert.Contains("guanjia_inbox_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("guanjia_inbox_dead_letters", metrics, StringComparison.Ordinal);
+        Assert.Contains("guanjia_outbox_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("guanjia_outbox_dead_letters", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("门口", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_CountScheduledJobRuns()
+    {
+        var scheduled = new GuanjiaFactory { SchedulerEnabled = true };
+        await scheduled.InitializeAsync();
+        try
+        {
+            using var host = scheduled.WithWebHostBuilder(b => b.UseSetting("Jobs:ReminderScan", "* * * * * ?"));
+            var client = host.CreateClient();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            string metrics;
+            do
+            {
+                await Task.Delay(200);
+                metrics = await client.GetStringAsync("/metrics");
+            }
+            while (!metrics.Contains("trigger=\"schedule\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+            Assert.Matches("guanjia_jobs_runs_total\\{[^}]*job=\"reminder-scan\"[^}]*outcome=\"ok\"[^}]*trigger=\"schedule\"", metrics);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)scheduled).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Healthz_WhenNothingWaits_IsHealthy_WithTheDatabaseCheck()
+    {
+        var client = _factory.CreateClient();
+
+        var response = await client.GetAsync("/healthz");
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Healthz_WhenTheOutboxIsStuck_SaysDegradedWithTheReason_Still200()
+    {
+        using var host = _factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Health:SampleInterval", "00:00:00.050");
+            b.UseSetting("Health:OutboxStuckAfter", "00:01:00");
+        });
+        var client = host.CreateClient();
+        _factory.WeCom.FailRandomly(1.0, [FakeFailure.HttpStatus(503)], appliesTo: path => path == "/cgi-bin/webhook/send");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Guanjia.Core.Storage.GuanjiaDbContext>();
+            var anHourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+            db.Outbox.Add(new OutboxMessage
+            {
+                Key = "stuck-1",
+                Channel = OutboxChannel.Robot,
+                Target = "5f2c0d3e-0000-4000-8000-000000000011",
+                Kind = OutboxKind.Markdown,
+                Content = "派单",
+                CreatedAt = anHourAgo,
+                NextAttemptAt = anHourAgo,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var (status, body) = await PollHealthAsync(client, "Degraded");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var outbox = body.RootElement.GetProperty("checks").GetProperty("outbox");
+        Assert.Equal("Degraded", outbox.GetProperty("status").GetString());
+        Assert.Contains("outbox stuck", outbox.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheck_WhenWeComKeepsFailing_IsDegraded_AndRecoversOnASuccess()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var metrics = new GuanjiaMetrics(time: time);
+        var options = new HealthOptions { WeComFailuresInARow = 3, WeComFailingFor = TimeSpan.FromMinutes(5) };
+        var check = new OutboxHealthCheck(metrics, new StaticOptions(options), time);
+
+        for (var i = 0; i < 3; i++)
+        {
+            metrics.RecordSend(OutboxChannel.Robot, new OutboxSendResult(OutboxFailure.Transient, -1));
+        }
+
+        var early = await check.CheckHealthAsync(new HealthCheckContext());
+        time.Advance(TimeSpan.FromMinutes(6));
+        var failing = await check.CheckHealthAsync(new HealthCheckContext());
+        metrics.RecordSend(OutboxChannel.Robot, OutboxSendResult.Ok);
+        var recovered = await check.CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(HealthStatus.Healthy, early.Status);
+        Assert.Equal(HealthStatus.Degraded, failing.Status);
+        Assert.Contains("WeCom failing", failing.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, recovered.Status);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonDocument Body)> PollHealthAsync(HttpClient client, string wanted)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var response = await client.GetAsync("/healthz");
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            if (body.RootElement.GetProperty("status").GetString() == wanted || DateTime.UtcNow > deadline)
+            {
+                return (response.StatusCode, body);
+            }
+
+            body.Dispose();
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class StaticOptions(HealthOptions value) : IOptionsMonitor<HealthOptions>
+    {
+        public HealthOptions CurrentValue => value;
+
+        public HealthOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<HealthOptions, string?> listener) => null;
+    }
+}
