@@ -131,8 +131,8 @@ internal static class JobsHosting
             Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
-            q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
             Schedule<TriageRetrainJob>(q, "triage-retrain", options.TriageRetrain, zone);
+            q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;

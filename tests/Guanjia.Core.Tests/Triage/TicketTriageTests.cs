@@ -151,6 +151,7 @@ public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<Tri
 
         var first = fixture.Triage.Triage(text, person, community);
         var second = other.Triage(text, person, community);
+
         Assert.Equal(first with { Candidates = [] }, second with { Candidates = [] });
         Assert.Equal(first.Candidates, second.Candidates);
     }
