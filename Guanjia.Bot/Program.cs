@@ -4,17 +4,31 @@ using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
 using Guanjia.Bot.Jobs;
+using Guanjia.Bot.LongConnection;
 using Guanjia.Bot.Outbox;
 using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
 using Guanjia.Bot.Reports;
 using Guanjia.Bot.Sandbox;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 
 if (args is ["replay", ..])
 {
     Environment.ExitCode = await ReplayCommand.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["triage-eval", ..])
+{
+    Environment.ExitCode = await TriageCommands.EvalAsync(args[1..], Console.Out);
+    return;
+}
+
+if (args is ["triage-train", ..])
+{
+    Environment.ExitCode = await TriageCommands.TrainAsync(Console.Out);
     return;
 }
 
@@ -29,7 +43,8 @@ builder.AddGuanjiaConfiguration(args)
     .AddGuanjiaPoints()
     .AddSandbox()
     .AddGuanjiaOutbox()
-    .AddGuanjiaTelemetry();
+    .AddGuanjiaTelemetry()
+    .AddLongConnection();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();

@@ -65,8 +65,9 @@ internal static partial class CallbackEndpoints
                     return Parsed.Refused(error);
                 }
 
-                // The signature proves the sender holds this bot's key, not that the message is
-                // this bot's: a second bot sharing the callback URL (or a misrouted one) is refused.
+                // The signature proves the sender holds this bot's Token and key, not that the
+                // message is this bot's: another aibotid means a misconfigured bot (shared keys)
+                // or a leaked key. Refused (403), so nothing another bot was told becomes a ticket.
                 return string.IsNullOrEmpty(botId) || message.AiBotId == botId
                     ? Parsed.Ok(BotMapping.ToIncoming(message, plain, time.GetUtcNow(), urls))
                     : Parsed.OtherBot;

@@ -6,18 +6,24 @@ namespace Guanjia.Bot.Callbacks;
 /// <summary>Bot JSON messages → <see cref="IncomingMessage"/>; null for what is not a steward's message.</summary>
 internal static class BotMapping
 {
+    /// <summary>
+    /// The one mapping for webhook callbacks and long-connection frames (whose body is the same JSON);
+    /// <paramref name="replyReqId"/> is the frame's req_id on the long connection.
+    /// </summary>
     /// <remarks>
     /// URLs Guanjia would call are checked here, at intake: a response_url or image URL that is
     /// not WeCom's is dropped (the message itself is kept), so no outbox entry or download ever
     /// sees a <c>javascript:</c>, <c>file:</c> or foreign URL.
     /// </remarks>
-    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, CallbackUrlPolicy urls)
+    public static IncomingMessage? ToIncoming(BotMessage message, string plaintext, DateTimeOffset now, CallbackUrlPolicy urls, string? replyReqId = null)
     {
         var (text, images) = message.Payload switch
         {
             BotTextPayload t => (t.ContentWithoutMention, Array.Empty<IncomingImage>()),
-            BotMixedPayload m => (m.TextWithoutMention, m.ImageUrls.Where(urls.IsMediaUrl).Select(u => new IncomingImage(u, null)).ToArray()),
-            BotImagePayload i => ("", urls.IsMediaUrl(i.Url) ? [new IncomingImage(i.Url, null)] : Array.Empty<IncomingImage>()),
+            BotMixedPayload m => (m.TextWithoutMention, m.Items
+                .Where(i => i.ImageUrl is not null && urls.IsMediaUrl(i.ImageUrl))
+                .Select(i => new IncomingImage(i.ImageUrl, null, i.ImageAesKey)).ToArray()),
+            BotImagePayload i => ("", urls.IsMediaUrl(i.Url) ? [new IncomingImage(i.Url, null, i.AesKey)] : Array.Empty<IncomingImage>()),
             BotVoicePayload v => (v.Content, Array.Empty<IncomingImage>()),
             _ => ((string?)null, Array.Empty<IncomingImage>()),
         };
@@ -42,6 +48,7 @@ internal static class BotMapping
             },
             Images = images,
             ResponseUrl = urls.IsResponseUrl(message.ResponseUrl) ? message.ResponseUrl : null,
+            ReplyReqId = replyReqId,
             ReceivedAt = now,
         };
     }

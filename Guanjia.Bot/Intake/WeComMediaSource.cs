@@ -1,6 +1,7 @@
 using Guanjia.Bot.Callbacks;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
+using Guanjia.WeCom.Crypto;
 
 namespace Guanjia.Bot.Intake;
 
@@ -15,6 +16,13 @@ internal sealed class WeComMediaSource(WeComBotClient bot, WeComApiClient api, C
             if (!download.IsOk || download.Value is null)
             {
                 return MediaFetchResult.Fail("图片下载失败，链接可能已过期，请重新发送");
+            }
+
+            // Long connection: every image has its own key; webhook: the bot's callback key.
+            if (image.AesKey is { Length: > 0 } aesKey)
+            {
+                var own = WeComCallbackCrypto.DecryptMedia(download.Value.Content, aesKey);
+                return own.IsOk ? MediaFetchResult.Ok(own.Value!) : MediaFetchResult.Fail("图片解密失败，请重新发送");
             }
 
             if (cryptos.Bot is not { } crypto)

@@ -7,6 +7,7 @@ using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Guanjia.Bot.Points;
 
@@ -15,7 +16,10 @@ internal static class PointsApi
     public static WebApplicationBuilder AddGuanjiaPoints(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<Ledger>();
-        builder.Services.AddScoped<PointsService>();
+        builder.Services.TryAddScoped(NewBook);
+        builder.Services.TryAddScoped<VoucherDesk>();
+        builder.Services.AddScoped<Patrols>();
+        builder.Services.AddScoped<Logbook>();
         builder.Services.AddScoped<Settlement>();
         return builder;
     }
@@ -24,8 +28,86 @@ internal static class PointsApi
     {
         api.MapGet("/points/statements", StatementsAsync);
         api.MapPost("/points/statements/{merchant}/{month}/paid", MarkPaidAsync);
+        api.MapGet("/points/logbook", LogbookAsync);
+        api.MapGet("/points/patrols", PatrolsAsync);
         api.MapGet("/points/{userid}", PersonAsync);
         return api;
+    }
+
+    /// <summary>The points book of the request's scope, logging its save conflicts.</summary>
+    public static PointsBook NewBook(IServiceProvider services) => new(
+        services.GetRequiredService<GuanjiaDbContext>(),
+        services.GetRequiredService<CommunityConfig>(),
+        services.GetRequiredService<StreetCalendar>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<PointsBook>>());
+
+    /// <summary>
+    /// The 记录本 of a month for the committee's 考核: every steward of the community (or the street),
+    /// or one (<c>userid</c>); <c>Accept: text/csv</c> gives CSV.
+    /// </summary>
+    private static async Task<IResult> LogbookAsync(
+        string? month, string? community, string? userid, HttpRequest request, Logbook logbook, CommunityConfig config,
+        PointsBook book, CancellationToken cancellationToken)
+    {
+        var parsed = month is null ? book.ThisMonth : Logbook.ParseMonth(month);
+        if (parsed is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad month", detail: "month must be YYYY-MM, e.g. 2026-11.");
+        }
+
+        if (community is not null && config.FindCommunity(community) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown community", detail: $"There is no community '{community}'.");
+        }
+
+        IReadOnlyList<LogbookMonth> pages;
+        if (userid is not null)
+        {
+            if (config.FindPerson(userid) is not { } steward || !steward.HasRole(Person.StewardRole))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown steward", detail: $"There is no steward '{userid}'.");
+            }
+
+            pages = [await logbook.MonthOfAsync(steward, parsed, cancellationToken)];
+        }
+        else
+        {
+            pages = await logbook.CommunityMonthAsync(community, parsed, cancellationToken);
+        }
+
+        var wantsCsv = request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
+        if (wantsCsv)
+        {
+            var name = $"logbook-{community ?? userid ?? config.Street.Id}-{parsed}.csv";
+            return TypedResults.File(Encoding.UTF8.GetBytes(Logbook.Csv(pages)), "text/csv; charset=utf-8", name);
+        }
+
+        return TypedResults.Ok(pages.Select(p => new LogbookDto(
+            p.UserId, p.Name, p.Community, p.Month,
+            p.Reports.ToDictionary(r => r.Key.Code(), r => r.Value), p.ReportCount, p.OnTheSpot, p.Patrols, p.PatrolsPending,
+            p.Tasks, p.ClaimsPending, p.Earned, p.Spent, p.Activity)).ToList());
+    }
+
+    /// <summary>A month of patrols (not refused) for the dashboard's per-compound calendar.</summary>
+    private static async Task<IResult> PatrolsAsync(
+        string? month, string? community, string? userid, Patrols patrols, CommunityConfig config, PointsBook book, CancellationToken cancellationToken)
+    {
+        var parsed = month is null ? book.ThisMonth : Logbook.ParseMonth(month);
+        if (parsed is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad month", detail: "month must be YYYY-MM, e.g. 2026-11.");
+        }
+
+        var first = DateOnly.ParseExact(parsed + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rows = await patrols.MonthAsync(community, userid, first, cancellationToken);
+        return TypedResults.Ok(new PatrolMonthDto(
+            parsed,
+            DateTime.DaysInMonth(first.Year, first.Month),
+            rows.Select(p => new PatrolDto(
+                p.Id, p.UserId, config.FindPerson(p.UserId)?.Name ?? p.UserId, p.Compound, config.FindCompound(p.Compound)?.Name ?? p.Compound,
+                p.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Proof, p.State.ToString().ToLowerInvariant(),
+                p.LedgerKey is not null, p.DistanceMetres)).ToList()));
     }
 
     private static async Task<Results<Ok<PersonPointsDto>, ProblemHttpResult>> PersonAsync(
@@ -123,6 +205,15 @@ internal static class PointsApi
         s.Month, s.Merchant, s.MerchantName, s.Vouchers, s.Points, s.Cny, s.Paid ? "paid" : "open",
         s.PaidAt is { } p ? TimeZoneInfo.ConvertTime(p, zone) : null, s.PaidBy);
 }
+
+internal sealed record LogbookDto(
+    string UserId, string Name, string? Community, string Month, Dictionary<string, int> Reports, int ReportCount, int OnTheSpot,
+    int Patrols, int PatrolsPending, int Tasks, int ClaimsPending, int Earned, int Spent, int Activity);
+
+internal sealed record PatrolMonthDto(string Month, int Days, List<PatrolDto> Patrols);
+
+internal sealed record PatrolDto(
+    long Id, string UserId, string Name, string Compound, string CompoundName, string Day, string Proof, string State, bool Paid, int? DistanceMetres);
 
 internal sealed record PersonPointsDto(string UserId, string? Name, int Balance, List<MovementDto> Movements, List<VoucherDto> Vouchers);
 

@@ -17,7 +17,7 @@ internal static partial class SandboxHosting
     public const string FakePrefix = "/sandbox/wecom";
     private const string DefaultUrls = "http://localhost:5000";
 
-    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token"];
+    private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token", "WeCom:Bot:Secret"];
 
     /// <summary>No WeCom credentials at all: the sandbox, or (outside Development) a refusal to start.</summary>
     public static bool HasNoCredentials(IConfiguration configuration) =>

@@ -260,14 +260,30 @@ const TRANSFER = {
 const VOUCHER = { issued: "未使用", redeemed: "已核销", expired: "已过期" };
 const kindName = k => TRANSFER[k] || (k.startsWith("task:") ? "任务奖励" : k);
 
+/** The month and community the 记录本 and 考核 parts of the 积分 tab show (this month, the whole street by default). */
+const logbookView = { month: "", community: "" };
+const thisMonth = () => new Date().toLocaleDateString("en-CA", { timeZone: "Asia/Shanghai" }).slice(0, 7);
+
 async function renderPoints(main, userId) {
   const people = directory.people;
+  const month = logbookView.month || thisMonth();
   main.innerHTML = `
     <div class="card filters" id="points-filters">
       <label>人员 <select name="person">${options(people, userId || "", "请选择人员")}</select></label>
+      <label>月份 <select name="month">${recentMonths(month).map(m => `<option ${m === month ? "selected" : ""}>${m}</option>`).join("")}</select></label>
+      <label>社区 <select name="community">${options(directory.communities, logbookView.community, "全街道")}</select></label>
     </div>
-    <div id="points"></div>`;
-  $("#points-filters").addEventListener("change", e => { location.hash = e.target.value ? "#/points/" + encodeURIComponent(e.target.value) : "#/points"; });
+    <div id="points"></div>
+    <div id="logbook"></div>`;
+  $("#points-filters").addEventListener("change", e => {
+    if (e.target.name === "person") {
+      location.hash = e.target.value ? "#/points/" + encodeURIComponent(e.target.value) : "#/points";
+      return;
+    }
+    logbookView[e.target.name] = e.target.value;
+    renderPoints(main, userId);
+  });
+  await renderLogbook(userId, month);
   const box = $("#points");
   if (!userId) {
     box.innerHTML = `<div class="card empty">请选择一位人员，查看其积分余额和明细。</div>`;
@@ -291,6 +307,52 @@ async function renderPoints(main, userId) {
       : `<table class="list" id="vouchers"><thead><tr><th>券码</th><th class="num">积分</th><th>状态</th><th>领取时间</th><th>有效期至</th><th>核销商户</th></tr></thead>
         <tbody>${p.vouchers.slice().reverse().map(v => `<tr><td><code>${esc(v.code)}</code></td><td class="num">${v.points}</td><td>${esc(VOUCHER[v.state] || v.state)}</td>
           <td>${fmt(v.issuedAt)}</td><td>${fmt(v.expiresAt)}</td><td>${v.merchant ? esc(nameOf("merchants", v.merchant)) + `<br><span class="muted">${fmt(v.redeemedAt)}</span>` : "-"}</td></tr>`).join("")}</tbody></table>`}</div>`;
+}
+
+const PATROL_STATE = { approved: "已记", pending: "待审核" };
+
+/** The committee's 考核 table of the month (CSV too), and the chosen steward's patrols on a per-compound month grid. */
+async function renderLogbook(userId, month) {
+  const box = $("#logbook");
+  const query = `month=${encodeURIComponent(month)}` + (logbookView.community ? `&community=${encodeURIComponent(logbookView.community)}` : "");
+  const pages = await apiJson("/api/points/logbook?" + query, { 400: "月份格式不正确，请重新选择。", 404: "没有这个社区。" });
+  const patrols = userId ? await apiJson(`/api/points/patrols?month=${encodeURIComponent(month)}&userid=${encodeURIComponent(userId)}`) : null;
+  const done = p => (p.reports.resolved || 0) + (p.reports.closed || 0);
+  const mine = pages.find(p => p.userId === userId);
+  let calendar = "";
+  if (patrols) {
+    const compounds = [...new Set(patrols.patrols.map(p => p.compound))];
+    const days = Array.from({ length: patrols.days }, (_, i) => i + 1);
+    const cell = (compound, day) => {
+      const hit = patrols.patrols.find(p => p.compound === compound && Number(p.day.slice(8)) === day);
+      if (!hit) return `<td class="day"></td>`;
+      const title = `${hit.day} ${PATROL_STATE[hit.state] || hit.state}${hit.proof === "location" ? `，位置距小区约 ${hit.distanceMetres} 米` : "，照片"}`;
+      return `<td class="day ${esc(hit.state)}" title="${esc(title)}">${hit.proof === "location" ? "●" : "◐"}</td>`;
+    };
+    calendar = `<div class="card" style="padding:0" id="patrol-calendar"><h3 class="pad">${esc(nameOf("people", userId))} ${esc(month)} 巡查日历</h3>${compounds.length === 0
+      ? `<div class="empty">本月还没有巡查打卡。在小区里用企业微信应用发送位置即可打卡。</div>`
+      : `<table class="list calendar"><thead><tr><th>小区</th>${days.map(d => `<th class="day">${d}</th>`).join("")}</tr></thead>
+        <tbody>${compounds.map(c => `<tr><td>${esc(nameOf("compounds", c))}</td>${days.map(d => cell(c, d)).join("")}</tr>`).join("")}</tbody></table>
+        <p class="muted pad">● 位置打卡（当场记分）　◐ 照片打卡（书记审核）；浅色为待审核。</p>`}</div>`;
+  }
+  box.innerHTML = `${mine ? `<div class="card" id="logbook-person"><h3 style="margin-top:0">${esc(mine.name)} ${esc(month)} 记录本</h3><div class="tiles">
+      <div class="tile"><div class="value">${mine.reportCount}</div><div class="name">上报（办结 ${done(mine)}）</div></div>
+      <div class="tile"><div class="value">${mine.onTheSpot}</div><div class="name">随手办</div></div>
+      <div class="tile"><div class="value">${mine.patrols}</div><div class="name">巡查${mine.patrolsPending ? `（待审 ${mine.patrolsPending}）` : ""}</div></div>
+      <div class="tile"><div class="value">${mine.tasks}</div><div class="name">任务</div></div>
+      <div class="tile"><div class="value">${mine.earned} / ${mine.spent}</div><div class="name">获得 / 使用积分</div></div></div></div>` : ""}
+    ${calendar}
+    <div class="card" style="padding:0" id="logbook-table"><div class="filters" style="padding:12px 16px"><h3 style="margin:0">${esc(month)} 管家考核（${esc(logbookView.community ? nameOf("communities", logbookView.community) : "全街道")}）</h3>
+      <span class="spacer"></span><a class="button plain" id="logbook-csv" download="管家考核-${esc(logbookView.community || "全街道")}-${esc(month)}.csv" href="#" aria-disabled="true">下载 CSV</a></div>
+      ${pages.length === 0 ? `<div class="empty">没有小巷管家。</div>` : `<table class="list"><thead><tr><th>管家</th><th>社区</th><th class="num">上报</th><th class="num">办结</th><th class="num">随手办</th><th class="num">巡查</th><th class="num">任务</th><th class="num">获得积分</th><th class="num">使用积分</th></tr></thead>
+      <tbody>${pages.map(p => `<tr><td><a href="#/points/${encodeURIComponent(p.userId)}">${esc(p.name)}</a></td><td>${esc(nameOf("communities", p.community))}</td><td class="num">${p.reportCount}</td><td class="num">${done(p)}</td>
+        <td class="num">${p.onTheSpot}</td><td class="num">${p.patrols}${p.patrolsPending ? `<span class="muted">+${p.patrolsPending}</span>` : ""}</td><td class="num">${p.tasks}</td><td class="num">${p.earned}</td><td class="num">${p.spent}</td></tr>`).join("")}</tbody></table>`}</div>`;
+  const csv = await fetch("/api/points/logbook?" + query, { headers: { Authorization: "Bearer " + localStorage.getItem(KEY_STORAGE), Accept: "text/csv" } });
+  const link = $("#logbook-csv");
+  if (csv.ok && link) {
+    link.href = URL.createObjectURL(new Blob(["\ufeff", await csv.text()], { type: "text/csv;charset=utf-8" }));
+    link.removeAttribute("aria-disabled");
+  }
 }
 
 // ---- 结算 tab ---------------------------------------------------------------

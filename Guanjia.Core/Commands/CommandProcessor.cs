@@ -1,5 +1,6 @@
 using Guanjia.Core.Community;
 using Guanjia.Core.Intake;
+using Guanjia.Core.Messages;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
@@ -29,16 +30,22 @@ public sealed partial class CommandProcessor(
 
     /// <summary>
     /// Runs a command the classifier recognised and answers in the command's conversation. A
-    /// refusal answers with the usage and changes nothing.
+    /// refusal answers with the usage and changes nothing. Photos sent with the command that could
+    /// not be kept (<paramref name="photoFailures"/>) are mentioned in the answer.
     /// </summary>
     public async Task HandleAsync(
-        ParsedCommand command, IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, OutboxWriter outbox, string key,
-        CancellationToken cancellationToken)
+        ParsedCommand command, IncomingMessage message, Person person, IReadOnlyList<CommandPhoto> photos, IReadOnlyList<string> photoFailures,
+        OutboxWriter outbox, string key, CancellationToken cancellationToken)
     {
         var result = await RunAsync(command, message, person, photos, outbox, key, cancellationToken);
         var definition = command.Definition;
         var number = command.Number(0);
         var answer = result.IsRefusal ? $"{result.Answer}\n用法：{definition.Usage}" : result.Answer;
+        if (photoFailures.Count > 0)
+        {
+            answer += "\n" + MessageTexts.PhotoFailures(photoFailures);
+        }
+
         outbox.Reply($"{key}:answer", message, answer, number);
         var name = definition.Aliases[0];
         if (result.IsRefusal)

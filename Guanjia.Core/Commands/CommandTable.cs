@@ -39,5 +39,10 @@ public static class CommandTable
         new("领券", ["voucher"], CommandRoles.Steward, [new("积分", ArgKind.Word)], "用积分换取消费券", PointsCommands.VoucherAsync),
         // Text, not Word: a code read aloud is often typed with a space (ABCD EFGH).
         new("兑换", ["redeem"], CommandRoles.Merchant, [new("券码", ArgKind.Text)], "核销消费券", PointsCommands.RedeemAsync),
+        // 通过|驳回 may come before or after the person, so both are words the handler sorts out.
+        new("审核打卡", ["patrol-review"], Office, [new("人", ArgKind.Word, Optional: true), new("通过|驳回", ArgKind.Word, Optional: true)], "审核带照片的巡查打卡，通过后加分", PointsCommands.PatrolReviewAsync),
+        new("记录", ["log"], CommandRoles.Steward | Office, [new("人", ArgKind.Word, Optional: true), new("月份", ArgKind.Word, Optional: true)], "记录本：本月上报、随手办、巡查、任务和积分（书记可查本社区管家）", PointsCommands.LogbookAsync),
+        new("申请", ["claim"], CommandRoles.Steward, [new("任务", ArgKind.Word), new("说明", ArgKind.Text)], "附照片申请任务积分，书记审核后加分", PointsCommands.ClaimAsync),
+        new("审核申请", ["claim-review"], Office, [new("人或编号", ArgKind.Word), new("通过|驳回", ArgKind.Word, Optional: true)], "审核管家的任务积分申请", PointsCommands.ClaimReviewAsync),
     ];
 }

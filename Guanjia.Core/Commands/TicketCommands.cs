@@ -382,7 +382,7 @@ public static class TicketCommands
 
         // Points paid for the report are taken back first, on this command's transaction: when
         // that cannot be booked, the ticket is not cancelled either.
-        var reversal = await PointsCommands.Service(context).ReverseTicketAsync(ticket.Number, context.Person.UserId, cancellationToken);
+        var reversal = await new Points.ReportPoints(PointsCommands.Book(context)).ReverseTicketAsync(ticket.Number, context.Person.UserId, cancellationToken);
         if (!reversal.Succeeded)
         {
             return PointsCommands.From(reversal);

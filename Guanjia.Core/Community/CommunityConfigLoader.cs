@@ -130,7 +130,7 @@ public static class CommunityConfigLoader
             throw n.Error("property", "a compound with management 'none' cannot have a property department");
         }
 
-        return new Compound(n.String("id"), n.String("name"), n.StringList("aliases"), management, property, communityId);
+        return new Compound(n.String("id"), n.String("name"), n.StringList("aliases"), management, property, communityId, n.OptionalPoint("location"));
     }
 
     private static (Node Node, Category Value) ReadCategory(Node n, HashSet<string> departmentIds)
@@ -155,7 +155,9 @@ public static class CommunityConfigLoader
             n.Has("urgentSla") ? n.Duration("urgentSla") : null,
             points,
             n.OptionalBool("alwaysUrgent") ?? false,
-            n.Has("acceptSla") ? n.Duration("acceptSla") : null));
+            n.Has("acceptSla") ? n.Duration("acceptSla") : null,
+            n.OptionalBool("confidential") ?? false,
+            n.OptionalString("advice")));
     }
 
     private static (Node Node, Person Value) ReadPerson(Node n, Dictionary<string, HashSet<string>> compoundsByCommunity)
@@ -221,13 +223,20 @@ public static class CommunityConfigLoader
             "all" => DuplicateReporters.All,
             _ => throw n.Error("duplicateReporters", "must be none or all"),
         };
+        var radius = n.OptionalInt("patrolRadius") ?? PointsConfig.DefaultPatrolRadius;
+        if (radius <= 0)
+        {
+            throw n.Error("patrolRadius", "must be a positive number of metres");
+        }
+
         return new PointsConfig(
             value,
             n.OptionalInt("dailyCapPerPerson") ?? int.MaxValue,
             tasks.Select(t => t.Value).ToList(),
             merchants.Select(m => m.Value).ToList(),
             validDays,
-            duplicates);
+            duplicates,
+            radius);
     }
 
     private static (Node Node, PointsTask Value) ReadTask(Node n)
@@ -341,6 +350,38 @@ public static class CommunityConfigLoader
                 "false" or "False" or "no" => false,
                 _ => throw Child(key).Here($"'{text}' is not true or false"),
             };
+        }
+
+        /// <summary><c>[lat, lng]</c> in degrees, or null when the key is absent.</summary>
+        public GeoPoint? OptionalPoint(string key)
+        {
+            if (!Has(key))
+            {
+                return null;
+            }
+
+            var child = Child(key);
+            if (child.Yaml is not YamlSequenceNode { Children.Count: 2 } seq)
+            {
+                throw child.Here("expected [latitude, longitude]");
+            }
+
+            var values = new double[2];
+            for (var i = 0; i < 2; i++)
+            {
+                var text = (seq.Children[i] as YamlScalarNode)?.Value?.Trim();
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                {
+                    throw child.Error(i, $"'{text}' is not a number");
+                }
+            }
+
+            if (values[0] is < -90 or > 90 || values[1] is < -180 or > 180)
+            {
+                throw child.Here("latitude must be within ±90 and longitude within ±180");
+            }
+
+            return new GeoPoint(values[0], values[1]);
         }
 
         public TimeLimit Duration(string key)

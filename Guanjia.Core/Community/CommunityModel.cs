@@ -20,14 +20,35 @@ public enum Management
     None,
 }
 
-/// <summary>A compound (小区/楼院). <see cref="Property"/> is the department that manages it, or null.</summary>
+/// <summary>
+/// A compound (小区/楼院). <see cref="Property"/> is the department that manages it, or null;
+/// <see cref="Location"/> its GCJ-02 point (as WeCom location messages give them), or null.
+/// </summary>
 public sealed record Compound(
     string Id,
     string Name,
     IReadOnlyList<string> Aliases,
     Management Management,
     string? Property,
-    string CommunityId);
+    string CommunityId,
+    GeoPoint? Location = null);
+
+/// <summary>A point on the map in degrees (GCJ-02, the datum of WeCom location messages).</summary>
+public readonly record struct GeoPoint(double Latitude, double Longitude)
+{
+    private const double EarthRadiusMetres = 6_371_008.8;
+
+    /// <summary>Great-circle distance in metres (haversine); GCJ-02's offset is the same for both points at street scale.</summary>
+    public double DistanceTo(GeoPoint other)
+    {
+        var lat1 = double.DegreesToRadians(Latitude);
+        var lat2 = double.DegreesToRadians(other.Latitude);
+        var dLat = lat2 - lat1;
+        var dLng = double.DegreesToRadians(other.Longitude - Longitude);
+        var h = (Math.Sin(dLat / 2) * Math.Sin(dLat / 2)) + (Math.Cos(lat1) * Math.Cos(lat2) * Math.Sin(dLng / 2) * Math.Sin(dLng / 2));
+        return 2 * EarthRadiusMetres * Math.Asin(Math.Min(1, Math.Sqrt(h)));
+    }
+}
 
 /// <summary>A responsible party that receives dispatched tickets in its own WeCom group.</summary>
 public sealed record Department(
@@ -41,6 +62,8 @@ public sealed record Department(
 /// A ticket category. <see cref="Department"/> is a department id or one of the roles
 /// <see cref="PropertyRole"/> / <see cref="CommunityRole"/>. <see cref="AcceptSla"/> is how long
 /// the department may take to 签收 (optional <c>acceptSla</c>; by default a quarter of the time limit, at most <see cref="DefaultAcceptCap"/>).
+/// <see cref="Confidential"/> tips reach only the department and the community's secretaries;
+/// <see cref="Advice"/> is the safety line an acknowledgement starts with.
 /// </summary>
 public sealed record Category(
     string Code,
@@ -50,7 +73,9 @@ public sealed record Category(
     TimeLimit? UrgentSla,
     int Points,
     bool AlwaysUrgent,
-    TimeLimit? AcceptSla = null)
+    TimeLimit? AcceptSla = null,
+    bool Confidential = false,
+    string? Advice = null)
 {
     public const string PropertyRole = "property";
     public const string CommunityRole = "community";
@@ -80,7 +105,8 @@ public sealed record Person(
 
 /// <summary>
 /// The points scheme (积分). <see cref="VoucherValidDays"/> is how long a voucher code lives;
-/// <see cref="DuplicateReporters"/> who is paid when duplicates were merged into one ticket.
+/// <see cref="DuplicateReporters"/> who is paid when duplicates were merged into one ticket;
+/// <see cref="PatrolRadius"/> how close (metres) a location must be to a compound to prove a patrol.
 /// </summary>
 public sealed record PointsConfig(
     decimal PointValueCny,
@@ -88,7 +114,11 @@ public sealed record PointsConfig(
     IReadOnlyList<PointsTask> Tasks,
     IReadOnlyList<Merchant> Merchants,
     int VoucherValidDays = 30,
-    DuplicateReporters DuplicateReporters = DuplicateReporters.None);
+    DuplicateReporters DuplicateReporters = DuplicateReporters.None,
+    int PatrolRadius = PointsConfig.DefaultPatrolRadius)
+{
+    public const int DefaultPatrolRadius = 300;
+}
 
 /// <summary>Who earns when duplicate reports were merged: only the first reporter, or every distinct reporter.</summary>
 public enum DuplicateReporters

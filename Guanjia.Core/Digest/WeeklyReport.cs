@@ -3,6 +3,7 @@ using System.Text;
 using Guanjia.Core.Community;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
+using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
@@ -79,10 +80,14 @@ public sealed class WeeklyReport(
             text.Append(CultureInfo.InvariantCulture, $"\n> {name}：{Line(f)}");
         }
 
-        if (all.TopReporters.Count > 0)
+        // The month's most active stewards by the whole 记录本, not by report count alone.
+        var month = TimeZoneInfo.ConvertTime(last, figures.Zone).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var logbook = new Logbook(new PointsBook(db, config, StreetCalendar.For(config), time));
+        var active = (await logbook.CommunityMonthAsync(null, month, cancellationToken)).Where(p => p.Activity > 0).Take(10).ToList();
+        if (active.Count > 0)
         {
-            text.Append("\n**管家贡献**\n").Append(string.Join("，", all.TopReporters.Take(10)
-                .Select(p => $"{config.FindPerson(p.Key)?.Name ?? p.Key} {p.Value}件")));
+            text.Append(CultureInfo.InvariantCulture, $"\n**{month} 最活跃的管家**（上报·随手办·巡查·任务）\n").Append(string.Join("，", active
+                .Select(p => $"{p.Name} {p.Activity}（{p.ReportCount}·{p.OnTheSpot}·{p.Patrols}·{p.Tasks}）")));
         }
 
         IReadOnlyList<ChartPanel> panels =
@@ -101,7 +106,7 @@ public sealed class WeeklyReport(
     private string Line(PeriodFigures f)
     {
         var top = f.ByCategory.Count == 0 ? "" : " · 主要：" + string.Join("、", f.ByCategory.Take(3).Select(p => texts.CategoryName(p.Key)));
-        return $"受理{f.Received} · 办结{f.Resolved} · 按时办结率{TicketFigures.Rate(f.OnTimeRate)} · 签收{TicketFigures.Span(f.MedianToAccept)} · 办结用时{TicketFigures.Span(f.MedianToResolve)} · 退回{f.Returned}{top}";
+        return $"受理{f.Received} · 办结{f.Resolved} · 按时办结率{TicketFigures.Rate(f.OnTimeRate)} · 签收{TicketFigures.Span(f.MedianToAccept)} · 办结用时{TicketFigures.Span(f.MedianToResolve)} · 退回{f.Returned} · 分诊准确率{TicketFigures.Rate(f.TriageAccuracy)}{top}";
     }
 
     private string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, figures.Zone).ToString("M月d日", CultureInfo.InvariantCulture);

@@ -20,6 +20,8 @@ public enum InboxWriteOutcome
 /// Durable intake with group commit: callers wait until their message is committed, and many
 /// concurrent callbacks share one transaction, so the HTTP answer is both fast and durable.
 /// Duplicates are dropped by the unique (Channel, MessageId) index, not by a check in C#.
+/// Rows are never deleted, so a msgid is remembered far longer than <c>WeCom:ReplayWindow</c>
+/// (callbacks older than that are refused at the endpoint); a future purge must keep at least that.
 /// </summary>
 public sealed class InboxWriter : IAsyncDisposable
 {

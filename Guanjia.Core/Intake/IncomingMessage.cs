@@ -25,13 +25,21 @@ public sealed record IncomingMessage
     public IReadOnlyList<IncomingImage> Images { get; init; } = [];
     /// <summary>The bot's single-use reply address (valid one hour).</summary>
     public string? ResponseUrl { get; init; }
+    /// <summary>
+    /// Long connection only: the <c>req_id</c> of the <c>aibot_msg_callback</c> frame. Replies to this
+    /// message go as <c>aibot_respond_msg</c> on it (the long connection has no response_url).
+    /// </summary>
+    public string? ReplyReqId { get; init; }
     public IncomingLocation? Location { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }
 
     public bool IsGroup => ChatId is not null;
 }
 
-/// <summary>An image to fetch: an encrypted bot download URL (valid 5 minutes) or an app MediaId.</summary>
-public sealed record IncomingImage(string? Url, string? MediaId);
+/// <summary>
+/// An image to fetch: an encrypted bot download URL (valid 5 minutes) or an app MediaId. Over the
+/// long connection each URL comes with its own AesKey instead of the bot's callback key.
+/// </summary>
+public sealed record IncomingImage(string? Url, string? MediaId, string? AesKey = null);
 
 public sealed record IncomingLocation(double Latitude, double Longitude, string? Label);

@@ -4,6 +4,7 @@ using Guanjia.Core.Community;
 using Guanjia.Core.Messages;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
+using Guanjia.Core.Points;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Guanjia.Core.Triage;
@@ -29,6 +30,8 @@ public sealed partial class IntakeProcessor
     private readonly ReportHandler _reports;
     private readonly PhotoHandlers _photoHandlers;
     private readonly TicketAmendment _amendment;
+    private readonly CommunityConfig _config;
+    private readonly StreetCalendar _calendar;
 
     public IntakeProcessor(
         GuanjiaDbContext db,
@@ -44,6 +47,8 @@ public sealed partial class IntakeProcessor
         ILogger<IntakeProcessor> logger)
     {
         _db = db;
+        _config = config;
+        _calendar = calendar;
         _photos = photos;
         _media = media;
         _time = time;
@@ -92,7 +97,7 @@ public sealed partial class IntakeProcessor
         switch (decision)
         {
             case MessageDecision.Command command:
-                await _commands.HandleAsync(command.Parsed, message, command.Person, inbound.Stored, outbox, key, cancellationToken);
+                await _commands.HandleAsync(command.Parsed, message, command.Person, inbound.Stored, inbound.Failures, outbox, key, cancellationToken);
                 break;
             case MessageDecision.UnknownCommand unknown:
                 outbox.Reply($"{key}:answer", message, MessageTexts.UnknownCommand(unknown.Word));
@@ -111,6 +116,12 @@ public sealed partial class IntakeProcessor
                 break;
             case MessageDecision.HoldPhotos hold:
                 _photoHandlers.Hold(inbound, hold, outbox);
+                break;
+            case MessageDecision.Location location:
+                var patrol = await new Patrols(new PointsBook(_db, _config, _calendar, _time, _logger))
+                    .RecordLocationAsync(location.Person, location.Where.Latitude, location.Where.Longitude,
+                        $"{message.Channel.ToString().ToLowerInvariant()}:{message.MessageId}", cancellationToken);
+                outbox.Reply($"{key}:answer", message, patrol.Text);
                 break;
             case MessageDecision.PhotoFailed:
                 outbox.Reply($"{key}:answer", message, PhotoHandlers.WithFailures(MessageTexts.PhotoDownloadFailed, inbound));

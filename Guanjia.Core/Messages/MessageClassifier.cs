@@ -43,6 +43,12 @@ public sealed class MessageClassifier(
         // Merchants are not on the roster of people; they only redeem vouchers.
         person ??= new Person(message.SenderId, merchant!.Name, [], null, []);
 
+        // A location (app 1:1) is a steward's proof of patrol, never a report.
+        if (message.Location is { } location)
+        {
+            return new MessageDecision.Location(person, location);
+        }
+
         var parse = CommandProcessor.Parser.Parse(message.Text, message.QuotedText);
         switch (parse.Outcome)
         {
@@ -59,7 +65,7 @@ public sealed class MessageClassifier(
         }
 
         var text = inbound.Text;
-        if (text.Length > 0 && ConversationRecognizer.TryRecognize(text, out var kind) && inbound.Stored.Count == 0)
+        if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationRecognizer.TryRecognize(text, out var kind) && !SoundsUrgent(text, person))
         {
             return new MessageDecision.Conversation(kind);
         }
@@ -157,6 +163,14 @@ public sealed class MessageClassifier(
         }
 
         return speaks && !sameCategory;
+    }
+
+    /// <summary>The safety net: whatever else it says, a text triage finds urgent is filed.</summary>
+    private bool SoundsUrgent(string text, Person person)
+    {
+        var community = person.CommunityId is { } id ? config.FindCommunity(id) : null;
+        community ??= config.Communities.Count > 0 ? config.Communities[0] : null;
+        return community is not null && triage.Triage(text, person, community).UrgentCue is not null;
     }
 
     private bool IsSmallTalk(string text, Person person, CommunityInfo community)
@@ -284,4 +298,7 @@ public abstract record MessageDecision
 
     /// <summary>Only photos, and none could be downloaded.</summary>
     public sealed record PhotoFailed : MessageDecision;
+
+    /// <summary>A location message: proof of a patrol (<see cref="Points.Patrols"/>).</summary>
+    public sealed record Location(Person Person, IncomingLocation Where) : MessageDecision;
 }

@@ -114,7 +114,8 @@ public sealed partial class ReportHandler(
                 SenderId = person.UserId,
                 ReceivedAt = now,
             };
-            EnqueueNotices(ticket, result, community, reply, new OutboxWriter(db, time), $"pending:{group.First().Id}", failures, null);
+            // The triage of a placeholder text says nothing: the secretaries pick the category unaided.
+            EnqueueNotices(ticket, result with { Candidates = [] }, community, reply, new OutboxWriter(db, time), $"pending:{group.First().Id}", failures, null);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -166,7 +167,7 @@ public sealed partial class ReportHandler(
                 .Take(AskCandidates)
                 .Select(c => config.FindCategory(c.Code)!)
                 .ToList();
-            if (candidates.Count == 0 && config.FindCategory(result.BestGuessCode) is { } best && best.Code != Category.OtherCode)
+            if (candidates.Count == 0 && result.Candidates.Count > 0 && config.FindCategory(result.BestGuessCode) is { } best && best.Code != Category.OtherCode)
             {
                 candidates.Add(best);
             }

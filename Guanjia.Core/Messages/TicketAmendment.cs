@@ -70,7 +70,7 @@ public sealed class TicketAmendment(GuanjiaDbContext db, CommunityConfig config,
             ticket.Text = joined.Length > MaxText ? joined[..MaxText] : joined;
             TicketLifecycle.Record(ticket, TicketEventKinds.DetailAdded, by, now, detail, conversation);
             said.Add("补充说明");
-            toDepartment.Add($"补充说明：{detail}");
+            toDepartment.Add($"补充说明：{MarkdownText.Inert(detail)}");
         }
 
         var added = new List<string>();

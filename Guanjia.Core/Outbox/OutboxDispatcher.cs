@@ -21,7 +21,8 @@ public sealed partial class OutboxDispatcher(
     CommunityConfig config,
     GuanjiaMetrics metrics,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger)
+    ILogger<OutboxDispatcher> logger,
+    GuanjiaStorage? storage = null)
 {
     /// <summary>Client code of a reply whose response_url is missing or not an http(s) URL.</summary>
     public const int InvalidAddressCode = -2002;
@@ -50,6 +51,13 @@ public sealed partial class OutboxDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await DueQuery(db, now, pacing.PausedTargets()).Take(options.BatchSize).ToListAsync(cancellationToken);
+        if (storage is { IsShared: true })
+        {
+            // Several instances: each destination is sent to by the one instance holding its lease.
+            var held = await storage.HoldOutboxTargetsAsync(db, due.Select(m => m.Target).Distinct(StringComparer.Ordinal).ToList(), now, cancellationToken);
+            due = due.Where(m => held.Contains(m.Target)).ToList();
+        }
+
         var waiting = new HashSet<string>(StringComparer.Ordinal);
         var attempted = 0;
         foreach (var message in due)

@@ -70,5 +70,38 @@ internal static class PointsModel
             s.Property(x => x.Cny).HasPrecision(18, 2);
             s.HasIndex(x => new { x.Merchant, x.Month }).IsUnique();
         });
+
+        modelBuilder.Entity<Patrol>(p =>
+        {
+            p.Property(x => x.UserId).HasMaxLength(64);
+            p.Property(x => x.Community).HasMaxLength(64);
+            p.Property(x => x.Compound).HasMaxLength(64);
+            p.Property(x => x.Proof).HasMaxLength(16);
+            p.Property(x => x.PhotoId).HasMaxLength(80);
+            p.Property(x => x.ReviewedBy).HasMaxLength(64);
+            p.Property(x => x.RequestId).HasMaxLength(200);
+            p.Property(x => x.LedgerKey).HasMaxLength(200);
+            p.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            // A redelivered location or 打卡 message records one patrol.
+            p.HasIndex(x => x.RequestId).IsUnique();
+            p.HasIndex(x => new { x.UserId, x.Day });
+            p.HasIndex(x => new { x.Community, x.State });
+        });
+
+        modelBuilder.Entity<TaskClaim>(c =>
+        {
+            c.Property(x => x.UserId).HasMaxLength(64);
+            c.Property(x => x.Community).HasMaxLength(64);
+            c.Property(x => x.Task).HasMaxLength(64);
+            c.Property(x => x.Note).HasMaxLength(500);
+            c.Property(x => x.PhotoId).HasMaxLength(80);
+            c.Property(x => x.ReviewedBy).HasMaxLength(64);
+            c.Property(x => x.RequestId).HasMaxLength(200);
+            c.Property(x => x.LedgerKey).HasMaxLength(200);
+            c.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            c.HasIndex(x => x.RequestId).IsUnique();
+            c.HasIndex(x => new { x.Community, x.State });
+            c.HasIndex(x => new { x.UserId, x.At });
+        });
     }
 }

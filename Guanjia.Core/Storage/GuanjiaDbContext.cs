@@ -29,6 +29,7 @@ public class GuanjiaDbContext : DbContext
     public DbSet<TicketPhoto> TicketPhotos => Set<TicketPhoto>();
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
     public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
@@ -38,6 +39,8 @@ public class GuanjiaDbContext : DbContext
     public DbSet<ReportReview> ReportReviews => Set<ReportReview>();
     public DbSet<VoucherFailure> VoucherFailures => Set<VoucherFailure>();
     public DbSet<MerchantStatement> MerchantStatements => Set<MerchantStatement>();
+    public DbSet<Patrol> Patrols => Set<Patrol>();
+    public DbSet<TaskClaim> TaskClaims => Set<TaskClaim>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -116,6 +119,13 @@ public class GuanjiaDbContext : DbContext
             m.HasIndex(x => new { x.State, x.NextAttemptAt });
             // The outbox keeps each destination in order: "is an earlier message of this target still waiting?"
             m.HasIndex(x => new { x.State, x.Target });
+        });
+
+        modelBuilder.Entity<OutboxLease>(l =>
+        {
+            l.HasKey(x => x.Target);
+            l.Property(x => x.Target).HasMaxLength(2048);
+            l.Property(x => x.Holder).HasMaxLength(128);
         });
 
         modelBuilder.Entity<PendingPhoto>(p =>

@@ -18,7 +18,7 @@ public abstract class GuanjiaStorage
     public const string PostgresName = "Postgres";
 
     /// <summary>How long an inbox row claimed by an instance stays its own; after that, another instance takes it over.</summary>
-    public static readonly TimeSpan InboxLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan InboxLease = TimeSpan.FromSeconds(30);
 
     protected GuanjiaStorage(string connectionString)
     {
@@ -68,6 +68,17 @@ public abstract class GuanjiaStorage
 
     /// <summary>Claims one inbox row for this instance; false when it is processed or another instance holds it.</summary>
     public abstract Task<bool> TryClaimInboxAsync(GuanjiaDbContext db, long id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>How long an instance keeps sending to a destination after its last pass; then another may take it over.</summary>
+    public static readonly TimeSpan OutboxLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Of <paramref name="targets"/>, the destinations this instance may send to now (it holds or just took
+    /// their lease). A single instance sends to every destination.
+    /// </summary>
+    public virtual Task<IReadOnlySet<string>> HoldOutboxTargetsAsync(
+        GuanjiaDbContext db, IReadOnlyCollection<string> targets, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(targets.ToHashSet(StringComparer.Ordinal));
 
     /// <summary>Records a failed attempt: nobody takes the row again before <paramref name="retryAt"/>.</summary>
     public static Task ReleaseInboxAfterFailureAsync(GuanjiaDbContext db, long id, string error, DateTimeOffset retryAt) =>

@@ -23,10 +23,19 @@ internal static class WeComJson
         return content;
     }
 
-    /// <summary>JSON with every non-control character as raw UTF-8.</summary>
-    public static byte[] SerializeToUtf8Bytes(object body)
+    /// <summary>As <see cref="Options"/>, but absent (null) fields are left out: template cards and long-connection frames.</summary>
+    public static readonly JsonSerializerOptions OmitNullOptions = new(Options)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(body, Options);
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>JSON with every non-control character as raw UTF-8.</summary>
+    public static byte[] SerializeToUtf8Bytes(object body) => SerializeToUtf8Bytes(body, Options);
+
+    /// <summary>JSON with every non-control character as raw UTF-8, written with <paramref name="options"/>.</summary>
+    public static byte[] SerializeToUtf8Bytes(object body, JsonSerializerOptions options)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), options);
         return json.AsSpan().IndexOf("\\u"u8) < 0 ? json : UnescapeNonControl(json);
     }
 

@@ -69,9 +69,28 @@ public sealed class WeComOptions : IValidatableObject
     internal Uri BaseUri => new(ApiBaseUrl.EndsWith('/') ? ApiBaseUrl : ApiBaseUrl + "/", UriKind.Absolute);
 }
 
-/// <summary>The intelligent bot (智能机器人) in API mode: <c>WeCom:Bot</c>.</summary>
-public sealed class WeComBotOptions
+/// <summary>How the intelligent bot's messages reach Guanjia.</summary>
+public enum WeComBotMode
 {
+    /// <summary>WeCom POSTs encrypted callbacks to <c>/wecom/bot/callback</c>.</summary>
+    Webhook,
+
+    /// <summary>Guanjia dials WeCom's WebSocket and subscribes with BotID + Secret; no public URL needed.</summary>
+    LongConnection,
+}
+
+/// <summary>The intelligent bot (智能机器人) in API mode: <c>WeCom:Bot</c>.</summary>
+public sealed class WeComBotOptions : IValidatableObject
+{
+    public const string DefaultWebSocketUrl = "wss://openws.work.weixin.qq.com";
+
+    public WeComBotMode Mode { get; set; } = WeComBotMode.Webhook;
+
+    /// <summary>The bot's long-connection Secret (aibot_subscribe); never logged.</summary>
+    public string Secret { get; set; } = "";
+
+    public string WebSocketUrl { get; set; } = DefaultWebSocketUrl;
+
     [RegularExpression("^[A-Za-z0-9]{0,32}$", ErrorMessage = "WeCom:Bot:Token must be at most 32 letters or digits.")]
     public string Token { get; set; } = "";
 
@@ -79,4 +98,27 @@ public sealed class WeComBotOptions
     public string EncodingAesKey { get; set; } = "";
 
     public string Id { get; set; } = "";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Mode != WeComBotMode.LongConnection)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(Id))
+        {
+            yield return new ValidationResult("WeCom:Bot:Id (the BotID) must be set when WeCom:Bot:Mode is LongConnection.", [nameof(Id)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(Secret))
+        {
+            yield return new ValidationResult("WeCom:Bot:Secret must be set when WeCom:Bot:Mode is LongConnection.", [nameof(Secret)]);
+        }
+
+        if (!Uri.TryCreate(WebSocketUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "wss" && uri.Scheme != "ws"))
+        {
+            yield return new ValidationResult("WeCom:Bot:WebSocketUrl must be an absolute ws:// or wss:// URL.", [nameof(WebSocketUrl)]);
+        }
+    }
 }

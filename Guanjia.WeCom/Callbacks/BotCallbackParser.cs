@@ -190,7 +190,7 @@ public static class BotCallbackParser
     private static BotPayload? MapEvent(BotEventDto evt) => evt.EventType switch
     {
         "enter_chat" => new BotEnterChatEvent(),
-        "template_card_event" => evt.TemplateCardEvent is { } card
+        "template_card_event" => (evt.TemplateCardEvent ?? FlatCardEvent(evt)) is { } card
             ? new BotTemplateCardEvent(
                 card.CardType ?? "",
                 card.EventKey ?? "",
@@ -203,4 +203,8 @@ public static class BotCallbackParser
             : null,
         _ => new BotUnknownEvent(evt.EventType!),
     };
+
+    private static BotTemplateCardEventDto? FlatCardEvent(BotEventDto evt) => evt.EventKey is null && evt.TaskId is null
+        ? null
+        : new BotTemplateCardEventDto { CardType = evt.CardType, EventKey = evt.EventKey, TaskId = evt.TaskId };
 }

@@ -74,6 +74,10 @@ internal sealed class BotEventDto
 {
     [JsonPropertyName("eventtype")] public string? EventType { get; set; }
     [JsonPropertyName("template_card_event")] public BotTemplateCardEventDto? TemplateCardEvent { get; set; }
+    // The official long-connection SDK's types put a click's fields flat on the event; tolerated.
+    [JsonPropertyName("card_type")] public string? CardType { get; set; }
+    [JsonPropertyName("event_key")] public string? EventKey { get; set; }
+    [JsonPropertyName("task_id")] public string? TaskId { get; set; }
     [JsonPropertyName("feedback_event")] public BotFeedbackEventDto? FeedbackEvent { get; set; }
 }
 

@@ -13,6 +13,15 @@ internal static class SafeXml
     /// <summary>Most elements allowed in one document. WeCom's callbacks carry a few dozen.</summary>
     public const int MaxElements = 4096;
 
+    /// <summary>
+    /// Most '=' signs allowed anywhere in a document. XmlReader checks a start tag's attributes
+    /// for duplicates before it returns the element, in time that grows faster than their number
+    /// (80,000 attributes took a second), so attribute and namespace floods are refused by
+    /// counting before parsing. WeCom's XML has no attributes; a text message's content is at
+    /// most 2,048 bytes, so this never refuses a real callback.
+    /// </summary>
+    public const int MaxEqualsSigns = 8192;
+
     private static readonly XmlReaderSettings Settings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -45,7 +54,7 @@ internal static class SafeXml
             // XDocument.Load costs the square of the nesting depth (100,000 nested elements took
             // 40 s); a forward-only XmlReader pass is linear and stops at the first element too
             // deep or too many, so a hostile document is refused before any tree is built.
-            if (!WithinShape(xml))
+            if (xml.AsSpan().Count('=') > MaxEqualsSigns || !WithinShape(xml))
             {
                 error = CallbackParseError.TooComplex;
                 return false;

@@ -24,21 +24,46 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
 
     public FakeWeComServer WeCom { get; private set; } = null!;
 
-    public string BotAesKey { get; } = NewAesKey();
+    public string BotAesKey { get; private init; } = NewAesKey();
 
-    public string AppAesKey { get; } = NewAesKey();
+    public string AppAesKey { get; private init; } = NewAesKey();
+
+    /// <summary>An Npgsql connection string: the instance runs on PostgreSQL instead of its own SQLite file.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>Another instance of the same deployment: same keys, same fake WeCom (owned by the first).</summary>
+    public GuanjiaFactory? TwinOf
+    {
+        get => _twinOf;
+        init
+        {
+            _twinOf = value;
+            if (value is not null)
+            {
+                BotAesKey = value.BotAesKey;
+                AppAesKey = value.AppAesKey;
+                Postgres ??= value.Postgres;
+            }
+        }
+    }
+
+    private readonly GuanjiaFactory? _twinOf;
 
     /// <summary>Runs the Quartz scheduler; off by default so tests are not slowed or disturbed by it.</summary>
     public bool SchedulerEnabled { get; init; }
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    public async Task InitializeAsync() => WeCom = await FakeWeComServer.StartAsync();
+    public async Task InitializeAsync() => WeCom = _twinOf?.WeCom ?? await FakeWeComServer.StartAsync();
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        await WeCom.DisposeAsync();
+        if (_twinOf is null)
+        {
+            await WeCom.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_dir, recursive: true);
@@ -52,8 +77,9 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
     {
         Directory.CreateDirectory(_dir);
         builder.UseContentRoot(RepoRoot);
-        builder.UseSetting("ConnectionStrings:Guanjia", $"Data Source={Path.Combine(_dir, "guanjia.db")}");
-        builder.UseSetting("Media:Root", Path.Combine(_dir, "media"));
+        builder.UseSetting("ConnectionStrings:Guanjia", Postgres ?? $"Data Source={Path.Combine(_dir, "guanjia.db")}");
+        builder.UseSetting("Storage:Provider", Postgres is null ? "Sqlite" : "Postgres");
+        builder.UseSetting("Media:Root", Path.Combine(_twinOf?._dir ?? _dir, "media"));
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Jobs:Enabled", SchedulerEnabled ? "true" : "false");
         builder.UseSetting("WeCom:ApiBaseUrl", WeCom.BaseAddress.ToString());

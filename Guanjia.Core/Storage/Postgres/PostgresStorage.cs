@@ -80,6 +80,29 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
         return ids;
     }
 
+    public override async Task<IReadOnlySet<string>> HoldOutboxTargetsAsync(
+        GuanjiaDbContext db, IReadOnlyCollection<string> targets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var until = (now + OutboxLease).ToUnixTimeMilliseconds();
+        foreach (var target in targets)
+        {
+            // Taken when free or run out, renewed when already ours; one statement, so two instances cannot both win.
+            var taken = await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "OutboxLeases" ("Target", "Holder", "Until") VALUES ({target}, {InstanceId}, {until})
+                ON CONFLICT ("Target") DO UPDATE SET "Holder" = excluded."Holder", "Until" = excluded."Until"
+                WHERE "OutboxLeases"."Until" <= {nowMs} OR "OutboxLeases"."Holder" = {InstanceId}
+                """, cancellationToken);
+            if (taken == 1)
+            {
+                held.Add(target);
+            }
+        }
+
+        return held;
+    }
+
     public override async Task<bool> TryClaimInboxAsync(GuanjiaDbContext db, long id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var until = now + InboxLease;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Guanjia.Bot.Tests.Commands;
 
 /// <summary>
-/// A points day through encrypted bot callbacks: a report approved in chat, patrols, an award, a
+/// A points day through encrypted bot callbacks: a report approved in chat, a patrol without proof, an award, a
 /// voucher redeemed by a merchant member, refusals, the balance and the day's figures — checked
 /// in what WeCom received and in the ledger.
 /// </summary>
@@ -47,11 +47,10 @@ public sealed partial class PointsDayTests : IAsyncLifetime
         var approved = await SayAsync("chenjing", $"审核 {ticket.Number} 通过", Wuhuashan);
         Assert.Contains($"#{ticket.Number} 审核通过：李华 +{reportPoints} 分", approved, StringComparison.Ordinal);
 
-        // 打卡 pays once a day.
-        Assert.Contains("巡查打卡 华山南路74号院：李华 +1 分", await SayAsync("lihua", "打卡", Wuhuashan), StringComparison.Ordinal);
-        var again = await SayAsync("lihua", "打卡", Wuhuashan);
-        Assert.Contains("今天已经打过卡了", again, StringComparison.Ordinal);
-        Assert.Contains("用法：打卡 [小区]", again, StringComparison.Ordinal);
+        // A typed 打卡 without proof pays nothing (patrols with proof: PatrolCallbackTests).
+        var typed = await SayAsync("lihua", "打卡", Wuhuashan);
+        Assert.Contains("打卡需要现场证明，这次没有记分", typed, StringComparison.Ordinal);
+        Assert.Contains("用法：打卡 [小区]", typed, StringComparison.Ordinal);
 
         // An award, then a voucher in 1:1.
         Assert.Contains("李华 +3 分", await SayAsync("chenjing", "奖励 李华 调解邻里纠纷 调解3栋纠纷", Wuhuashan), StringComparison.Ordinal);
@@ -68,7 +67,7 @@ public sealed partial class PointsDayTests : IAsyncLifetime
         Assert.Contains("用法：兑换 <券码>", twice, StringComparison.Ordinal);
 
         // The balance and the day's figures.
-        var balance = reportPoints + 1 + 3 - 3;
+        var balance = reportPoints + 3 - 3;
         Assert.Contains($"李华 当前积分 {balance} 分", await SayAsync("lihua", "积分", Wuhuashan), StringComparison.Ordinal);
         var stats = await SayAsync("chenjing", "统计", Wuhuashan);
         Assert.Contains("五华山社区今日统计", stats, StringComparison.Ordinal);

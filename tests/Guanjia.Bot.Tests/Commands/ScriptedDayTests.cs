@@ -28,6 +28,7 @@ public sealed class ScriptedDayTests : IAsyncLifetime
     private const string WuhuashanRobot = "5f2c0d3e-0000-4000-8000-000000000001";
     private const string StreetRobot = "5f2c0d3e-0000-4000-8000-000000000010";
     private const string SanitationRobot = "5f2c0d3e-0000-4000-8000-000000000011";
+    private const string ChunchengRobot = "5f2c0d3e-0000-4000-8000-000000000012";
     private const string UrbanRobot = "5f2c0d3e-0000-4000-8000-000000000018";
     private const string MunicipalRobot = "5f2c0d3e-0000-4000-8000-000000000019";
 
@@ -135,6 +136,45 @@ public sealed class ScriptedDayTests : IAsyncLifetime
         var answers = await wecom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.ResponseUrl && m.Json.Contains("用法", StringComparison.Ordinal), count: 15, timeout: timeout);
         Assert.Equal(15, answers.Count);
     }
+
+    [Fact]
+    public async Task Conversation_GreetingMakesNoTicket_FollowUpPlaceCompletesAndReRoutes_AddAttachesAPhoto()
+    {
+        // Small talk: answered, no ticket.
+        var hello = await SayAsync("lihua", "你好", Wuhuashan);
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.Tickets.CountAsync()));
+        Assert.Contains("帮助", (await AnswerAsync(hello)).Content, StringComparison.Ordinal);
+
+        // A report without a place asks for it; the next message names it: one ticket, re-routed.
+        var asked = await SayAsync("zhoumin", "楼道的灯坏了，晚上一片漆黑", Wuhuashan);
+        Assert.Contains("请补充具体小区", (await AnswerAsync(asked)).Content, StringComparison.Ordinal);
+        var n = await _factory.WithDbAsync(db => db.Tickets.MaxAsync(t => t.Number));
+        Assert.Equal("wuhuashan-office", (await TicketAsync(n)).Department);
+
+        var place = await SayAsync("zhoumin", "是华山南路74号院", Wuhuashan);
+        Assert.Contains($"已补充到工单 #{n}", (await AnswerAsync(place)).Content, StringComparison.Ordinal);
+        var ticket = await TicketAsync(n);
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Tickets.CountAsync()));
+        Assert.Equal(("hsnl-74", "chuncheng"), (ticket.Compound, ticket.Department));
+        Assert.Contains(ticket.Events, e => e.Kind == TicketEventKinds.PlaceAdded);
+
+        // Thanks is conversation; 补充 with a photo adds it and sends it to the new party.
+        await SayAsync("zhoumin", "好的谢谢", Wuhuashan);
+        await SayAsync("zhoumin", $"补充 {n} 3栋门口那盏", Wuhuashan, photo: true);
+        ticket = await TicketAsync(n);
+        Assert.Equal(1, await _factory.WithDbAsync(db => db.Tickets.CountAsync()));
+        Assert.Single(ticket.Photos, p => p.Stage == PhotoStages.Before);
+        Assert.Contains("3栋门口那盏", ticket.Text, StringComparison.Ordinal);
+
+        var wecom = _factory.WeCom;
+        var timeout = TimeSpan.FromSeconds(60);
+        await wecom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.Webhook && m.Target == ChunchengRobot && m.Json.Contains($"新工单 #{n}", StringComparison.Ordinal), timeout: timeout);
+        await wecom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.Webhook && m.Target == ChunchengRobot && m.MsgType == "image", timeout: timeout);
+        await wecom.WaitForMessagesAsync(m => m.Kind == RecordedMessageKind.Webhook && m.Target == WuhuashanRobot && m.Json.Contains("无需再处理", StringComparison.Ordinal), timeout: timeout);
+    }
+
+    private Task<OutboxMessage> AnswerAsync(string responseUrl) =>
+        _factory.WithDbAsync(db => db.Outbox.SingleAsync(o => o.Target == responseUrl));
 
     private static List<string> Kinds(Ticket ticket) => [.. ticket.Events.OrderBy(e => e.Id).Select(e => e.Kind)];
 

@@ -53,9 +53,9 @@ public sealed class JobsApiTests(GuanjiaFactory factory) : IClassFixture<Guanjia
         {
             var services = scope.ServiceProvider;
             var config = services.GetRequiredService<CommunityConfig>();
-            var points = new PointsService(services.GetRequiredService<GuanjiaDbContext>(), config, services.GetRequiredService<StreetCalendar>(), issuedAt);
-            await points.AwardAsync(config.FindPerson("zhaolei")!, "tangyu", "rescue", null);
-            code = (await points.IssueVoucherAsync(config.FindPerson("tangyu")!, 4)).VoucherCode!;
+            var book = new PointsBook(services.GetRequiredService<GuanjiaDbContext>(), config, services.GetRequiredService<StreetCalendar>(), issuedAt);
+            await new TaskPoints(book).AwardAsync(config.FindPerson("zhaolei")!, "tangyu", "rescue", null);
+            code = (await new VoucherDesk(book).IssueVoucherAsync(config.FindPerson("tangyu")!, 4)).VoucherCode!;
         }
 
         using var client = Authorized();

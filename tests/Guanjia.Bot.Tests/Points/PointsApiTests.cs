@@ -162,12 +162,22 @@ public sealed class PointsApiTests : IAsyncLifetime
         Assert.True(redeemed.Succeeded, redeemed.Text);
     }
 
-    private async Task<T> WithPointsAsync<T>(TimeProvider time, Func<PointsService, CommunityConfig, Task<T>> action)
+    private async Task<T> WithPointsAsync<T>(TimeProvider time, Func<PointsDesk, CommunityConfig, Task<T>> action)
     {
         await using var scope = _factory.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var config = services.GetRequiredService<CommunityConfig>();
-        var points = new PointsService(services.GetRequiredService<GuanjiaDbContext>(), config, services.GetRequiredService<StreetCalendar>(), time);
-        return await action(points, config);
+        var book = new PointsBook(services.GetRequiredService<GuanjiaDbContext>(), config, services.GetRequiredService<StreetCalendar>(), time);
+        return await action(new PointsDesk(new TaskPoints(book), new VoucherDesk(book)), config);
+    }
+
+    /// <summary>The points features these tests drive directly.</summary>
+    private sealed record PointsDesk(TaskPoints Tasks, VoucherDesk Vouchers)
+    {
+        public Task<PointsReply> AwardAsync(Person actor, string person, string task, string? note) => Tasks.AwardAsync(actor, person, task, note);
+
+        public Task<PointsReply> IssueVoucherAsync(Person actor, int points) => Vouchers.IssueVoucherAsync(actor, points);
+
+        public Task<PointsReply> RedeemAsync(Person actor, string? code) => Vouchers.RedeemAsync(actor, code);
     }
 }

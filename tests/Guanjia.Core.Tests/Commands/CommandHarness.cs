@@ -145,6 +145,40 @@ public sealed class CommandHarness : IAsyncDisposable
         return new Said(inboxId, message, outbox);
     }
 
+    /// <summary>Sends a location message (app 1:1, as WeCom's Location_X/Location_Y) from <paramref name="user"/>.</summary>
+    public async Task<Said> SendLocationAsync(string user, double latitude, double longitude)
+    {
+        var id = Interlocked.Increment(ref _messages);
+        var message = new IncomingMessage
+        {
+            Channel = IncomingChannel.App,
+            MessageId = $"m{id}",
+            SenderId = user,
+            Location = new IncomingLocation(latitude, longitude, "昆明市五华区"),
+            ReceivedAt = Time.GetUtcNow(),
+        };
+        long inboxId;
+        await using (var db = NewDb())
+        {
+            var row = new InboxMessage
+            {
+                Channel = message.Channel,
+                MessageId = message.MessageId,
+                SenderId = user,
+                Payload = JsonSerializer.Serialize(message, Json),
+                ReceivedAt = Time.GetUtcNow(),
+            };
+            db.Inbox.Add(row);
+            await db.SaveChangesAsync();
+            inboxId = row.Id;
+        }
+
+        await ProcessAsync(inboxId);
+        await using var read = NewDb();
+        var outbox = await read.Outbox.AsNoTracking().Where(o => o.Key.StartsWith($"inbox:{inboxId}:")).OrderBy(o => o.Id).ToListAsync();
+        return new Said(inboxId, message, outbox);
+    }
+
     public async Task ProcessAsync(long inboxId)
     {
         await using var db = NewDb();

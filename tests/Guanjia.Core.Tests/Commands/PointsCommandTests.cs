@@ -66,20 +66,113 @@ public sealed partial class PointsCommandTests : IAsyncLifetime
         await AssertRefusedAsync("chenjing", $"审核 {n} 好", Wuhuashan, "应为 通过、驳回 之一", "审核 <单号> <通过|驳回>");
     }
 
-    // 打卡
+    // 打卡 with proof, 审核打卡
 
     [Fact]
-    public async Task Patrol_TwiceInADay_PaysOnce_AndAgainTheNextDay()
+    public async Task Patrol_LocationNearOwnCompound_PaysAtOnce_OncePerDayPerCompound()
     {
-        var first = await _h.SayAsync("lihua", "打卡", Wuhuashan);
-        Assert.Contains("巡查打卡 华山南路74号院：李华 +1 分", first.Answer, StringComparison.Ordinal);
+        var at74 = Config.FindCompound("hsnl-74")!.Location!.Value;
 
-        await AssertRefusedAsync("lihua", "打卡", Wuhuashan, "今天已经打过卡了", "打卡 [小区]");
+        var first = await _h.SendLocationAsync("lihua", at74.Latitude + 0.0005, at74.Longitude);
+        var again = await _h.SendLocationAsync("lihua", at74.Latitude, at74.Longitude);
+
+        Assert.Contains("巡查打卡 华山南路74号院：李华 +1 分", first.Answer, StringComparison.Ordinal);
+        Assert.Contains("距小区约 56 米", first.Answer, StringComparison.Ordinal);
+        Assert.Contains("今天已在华山南路74号院打过卡了", again.Answer, StringComparison.Ordinal);
         Assert.Equal(1, await BalanceAsync("lihua"));
+        Assert.Equal(0, await _h.TicketCountAsync());
 
         _h.Time.Advance(TimeSpan.FromDays(1));
-        await _h.SayAsync("lihua", "/patrol 五华山小区");
+        await _h.SendLocationAsync("lihua", at74.Latitude, at74.Longitude);
         Assert.Equal(2, await BalanceAsync("lihua"));
+    }
+
+    [Fact]
+    public async Task Patrol_LocationAtACompoundOfAnotherCommunity_PaysNothing()
+    {
+        // 杨芳 is a steward of 翠湖; 74号院 belongs to 五华山 (issue 12 item 8).
+        var at74 = Config.FindCompound("hsnl-74")!.Location!.Value;
+        var before = await BooksAsync();
+
+        var said = await _h.SendLocationAsync("yangfang", at74.Latitude, at74.Longitude);
+
+        Assert.Contains("华山南路74号院属于五华山社区，不是你所在的翠湖社区，这次打卡不计分", said.Answer, StringComparison.Ordinal);
+        Assert.Equal(before, await BooksAsync());
+    }
+
+    [Fact]
+    public async Task Patrol_LocationFarFromEveryCompound_SaysHowFarAndPaysNothing()
+    {
+        var at74 = Config.FindCompound("hsnl-74")!.Location!.Value;
+        var before = await BooksAsync();
+
+        // About 1.1 km south of 74号院.
+        var said = await _h.SendLocationAsync("lihua", at74.Latitude - 0.01, at74.Longitude);
+
+        Assert.Matches("你离最近的小区.+约 \\d+ 米，超过 300 米", said.Answer);
+        Assert.Equal(before, await BooksAsync());
+    }
+
+    [Fact]
+    public async Task Patrol_TypedWithoutPhoto_PaysNothingAndSaysHowToProveIt()
+    {
+        var said = await AssertRefusedAsync("lihua", "打卡", Wuhuashan, "打卡需要现场证明，这次没有记分", "打卡 [小区]");
+
+        Assert.Contains("发送「位置」", said.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync("lihua"));
+    }
+
+    [Fact]
+    public async Task Patrol_TypedForACompoundOfAnotherCommunity_PaysNothingEvenWithAPhoto()
+    {
+        var before = await BooksAsync();
+
+        var said = await _h.SayAsync("yangfang", "打卡 74号院", Cuihu, photos: 1);
+
+        Assert.Contains("不是你所在的翠湖社区，这次打卡不计分", said.Answer, StringComparison.Ordinal);
+        Assert.Equal(before, await BooksAsync());
+        await _h.SayAsync("liuyang", "审核打卡 通过", Cuihu);
+        Assert.Equal(0, await BalanceAsync("yangfang"));
+    }
+
+    [Fact]
+    public async Task Patrol_TypedWithPhoto_IsPendingUntilTheSecretaryApproves()
+    {
+        var pending = await _h.SayAsync("lihua", "打卡 74号院", Wuhuashan, photos: 1);
+        Assert.Contains("已记录华山南路74号院的巡查照片，书记审核打卡通过后加分", pending.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync("lihua"));
+
+        var approved = await _h.SayAsync("chenjing", "审核打卡 李华 通过", Wuhuashan);
+
+        Assert.Contains("审核打卡通过：李华 华山南路74号院", approved.Answer, StringComparison.Ordinal);
+        Assert.Contains("+1 分", approved.Answer, StringComparison.Ordinal);
+        Assert.Equal(1, await BalanceAsync("lihua"));
+        await AssertRefusedAsync("chenjing", "审核打卡 通过", Wuhuashan, "没有待审核的打卡", "审核打卡");
+        Assert.Equal(1, await BalanceAsync("lihua"));
+    }
+
+    [Fact]
+    public async Task Patrol_PhotoSentBeforeTheCommandIn1To1_IsTheProof()
+    {
+        await _h.SayAsync("zhoumin", null, photos: 1);
+
+        var said = await _h.SayAsync("zhoumin", "打卡 圆通12号院");
+
+        Assert.Contains("已记录圆通街12号院的巡查照片", said.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await _h.PendingPhotoCountAsync());
+    }
+
+    [Fact]
+    public async Task PatrolReview_Refused_PaysNothing_AndOnlyTheOwnCommunitysSecretaryMayDecide()
+    {
+        await _h.SayAsync("lihua", "打卡 74号院", Wuhuashan, photos: 1);
+
+        await AssertRefusedAsync("liuyang", "审核打卡 李华 通过", Cuihu, "李华 不在你的社区", "审核打卡");
+        await AssertRefusedAsync("lihua", "审核打卡 通过", Wuhuashan, "没有使用“审核打卡”的权限", "审核打卡");
+        var refused = await _h.SayAsync("chenjing", "审核打卡 驳回", Wuhuashan);
+
+        Assert.Contains("已驳回 1 条打卡，不加分", refused.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync("lihua"));
     }
 
     [Fact]
@@ -87,6 +180,64 @@ public sealed partial class PointsCommandTests : IAsyncLifetime
     {
         await AssertRefusedAsync("chenjing", "打卡", Wuhuashan, "没有使用“打卡”的权限", "打卡 [小区]");
         await AssertRefusedAsync("zhoumin", "打卡 火星小区", Wuhuashan, "找不到小区「火星小区」", "打卡 [小区]");
+    }
+
+    // 申请, 审核申请
+
+    [Fact]
+    public async Task Claim_WithPhoto_IsPaidOnApproval_InTheLedgerLikeAnyTask()
+    {
+        var claimed = await _h.SayAsync("lihua", "申请 调解邻里纠纷 3栋两户漏水纠纷已调解", Wuhuashan, photos: 1);
+        Assert.Contains("已提交申请 1 号「调解邻里纠纷」", claimed.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync("lihua"));
+
+        var approved = await _h.SayAsync("chenjing", "审核申请 1 通过", Wuhuashan);
+
+        Assert.Contains("1 号 李华「调解邻里纠纷」 +3 分", approved.Answer, StringComparison.Ordinal);
+        Assert.Equal(3, await BalanceAsync("lihua"));
+        await using var db = _h.NewDb();
+        var transfer = await db.LedgerTransfers.SingleAsync();
+        Assert.Equal(("task:mediation", "3栋两户漏水纠纷已调解", "claim:1"), (transfer.Kind, transfer.Note, transfer.Key));
+    }
+
+    [Fact]
+    public async Task Claim_WithoutPhotoOrUnknownTask_IsRefused_AndARefusedClaimPaysNothing()
+    {
+        await AssertRefusedAsync("lihua", "申请 调解邻里纠纷 调解了", Wuhuashan, "要附一张现场照片", "申请 <任务> <说明>");
+        await AssertRefusedAsync("lihua", "申请 扫雪 扫了", Wuhuashan, "没有「扫雪」这项任务", "申请 <任务> <说明>");
+
+        await _h.SayAsync("lihua", "申请 fire-drill 参加了演练", Wuhuashan, photos: 1);
+        var refused = await _h.SayAsync("chenjing", "审核申请 李华 驳回", Wuhuashan);
+
+        Assert.Contains("已驳回", refused.Answer, StringComparison.Ordinal);
+        Assert.Equal(0, await BalanceAsync("lihua"));
+    }
+
+    // 记录
+
+    [Fact]
+    public async Task Logbook_ShowsTheMonthsReportsPatrolsTasksAndPoints()
+    {
+        var fire = await _h.SeedAsync(category: "fire", department: "chuncheng");
+        await _h.SeedAsync();
+        await _h.SayAsync("chenjing", $"审核 {fire} 通过", Wuhuashan);
+        var at74 = Config.FindCompound("hsnl-74")!.Location!.Value;
+        await _h.SendLocationAsync("lihua", at74.Latitude, at74.Longitude);
+        await _h.SayAsync("chenjing", "奖励 李华 调解邻里纠纷", Wuhuashan);
+        await _h.SayAsync("lihua", "领券 2");
+
+        var own = await _h.SayAsync("lihua", "记录");
+        var bySecretary = await _h.SayAsync("chenjing", "记录 李华 2026-11", Wuhuashan);
+        var lastMonth = await _h.SayAsync("lihua", "记录 2026-10");
+
+        Assert.Contains("李华 2026-11 记录本", own.Answer, StringComparison.Ordinal);
+        Assert.Contains("上报问题 2 件", own.Answer, StringComparison.Ordinal);
+        Assert.Contains("巡查打卡 1 次", own.Answer, StringComparison.Ordinal);
+        Assert.Contains("任务 1 项", own.Answer, StringComparison.Ordinal);
+        Assert.Contains("积分：获得 7 分，使用 2 分", own.Answer, StringComparison.Ordinal);
+        Assert.Equal(own.Answer, bySecretary.Answer);
+        Assert.Contains("上报问题 0 件", lastMonth.Answer, StringComparison.Ordinal);
+        await AssertRefusedAsync("zhoumin", "记录 李华", null, "只能查看自己的记录本", "记录");
     }
 
     // 奖励
@@ -269,8 +420,10 @@ public sealed partial class PointsCommandTests : IAsyncLifetime
         var vouchers = await db.Vouchers.AsNoTracking().OrderBy(v => v.Id).Select(v => new { v.Code, v.State }).ToListAsync();
         var transfers = await db.LedgerTransfers.CountAsync();
         var reviews = await db.ReportReviews.CountAsync();
+        var patrols = await db.Patrols.AsNoTracking().Select(p => new { p.Id, p.State }).ToListAsync();
+        var claims = await db.TaskClaims.AsNoTracking().Select(c => new { c.Id, c.State }).ToListAsync();
         var tickets = await db.Tickets.AsNoTracking().Select(t => new { t.Number, t.Status }).ToListAsync();
-        return JsonSerializer.Serialize(new { accounts, vouchers, transfers, reviews, tickets });
+        return JsonSerializer.Serialize(new { accounts, vouchers, transfers, reviews, patrols, claims, tickets });
     }
 
     /// <summary>Gives the person 3 points (调解) and has them take a voucher; returns its code (ABCD-EFGH).</summary>

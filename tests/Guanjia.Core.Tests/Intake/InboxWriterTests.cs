@@ -91,6 +91,20 @@ public abstract class InboxWriterTests(string provider) : IAsyncLifetime, IDispo
         Assert.Equal(InboxWriteOutcome.Duplicate, await inbox.WriteAsync(Message(IncomingChannel.Bot, "once")));
     }
 
+    [SkippableFact]
+    public async Task Redelivery_LongAfterTheReplayWindow_IsStillADuplicate()
+    {
+        // WeCom:ReplayWindow refuses callbacks older than an hour; within it, a msgid must be
+        // remembered. Inbox rows are never purged, so a day later is still a duplicate.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var inbox = new InboxWriter(_services.GetRequiredService<IServiceScopeFactory>(), time);
+
+        Assert.Equal(InboxWriteOutcome.Stored, await inbox.WriteAsync(Message(IncomingChannel.Bot, "kept")));
+        time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(InboxWriteOutcome.Duplicate, await inbox.WriteAsync(Message(IncomingChannel.Bot, "kept")));
+    }
+
     private static IncomingMessage Message(IncomingChannel channel, string id) =>
         new() { Channel = channel, MessageId = id, SenderId = "lihua", ChatId = "wrkSFfCgAAwuhuashan", Text = "74号院垃圾满了" };
 }

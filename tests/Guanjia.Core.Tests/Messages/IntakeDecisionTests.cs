@@ -50,6 +50,18 @@ public sealed class IntakeDecisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolve_WithAFailedPhoto_ResolvesAndSaysThePhotoFailed()
+    {
+        var n = await _h.SeedAsync();
+
+        var said = await _h.SayAsync("hw-gao", $"办结 {n} 已清理", SanitationGroup, failedPhotos: 1);
+
+        Assert.Contains($"工单 #{n} 已办结", said.Answer, StringComparison.Ordinal);
+        Assert.Contains("照片下载失败，请重新发送", said.Answer, StringComparison.Ordinal);
+        Assert.Empty((await _h.TicketAsync(n)).Photos);
+    }
+
+    [Fact]
     public async Task Report_IsCreatedAndDispatchedThroughTheLifecycle_ByTheReporterAndTheSystem()
     {
         await _h.SayAsync("lihua", "南路74号院门口垃圾桶满了", Wuhuashan);

@@ -1,24 +1,26 @@
 using Guanjia.Core.Community;
 using Guanjia.Core.Points;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Tests.Storage;
 using Guanjia.Core.Tickets;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Guanjia.Core.Tests.Points;
 
 /// <summary>
-/// A migrated SQLite database in memory (held open), the sample community, and a fake clock at
+/// A migrated database (SQLite in memory held open, or a fresh PostgreSQL one: <see cref="TestDatabase"/>), the sample community, and a fake clock at
 /// 2026-11-02 09:00 street time. Each operation runs on a fresh context, as each command would.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed by IAsyncLifetime.DisposeAsync, which xunit calls.")]
 public sealed class PointsFixture : IAsyncLifetime
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly string _provider;
+    private TestDatabase? _database;
 
-    public PointsFixture(Func<CommunityConfig, CommunityConfig>? adjust = null)
+    public PointsFixture(Func<CommunityConfig, CommunityConfig>? adjust = null, string provider = GuanjiaStorage.SqliteName)
     {
+        _provider = provider;
         var config = CommunityConfigLoader.Load(RepoPaths.CommunityYaml);
         Config = adjust is null ? config : adjust(config);
         Street = StreetCalendar.For(Config);
@@ -45,22 +47,23 @@ public sealed class PointsFixture : IAsyncLifetime
 
     public Person Person(string userId) => Config.FindPerson(userId) ?? throw new ArgumentException(userId);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync(_provider);
+
+    public async Task DisposeAsync()
     {
-        await _connection.OpenAsync();
-        await using var db = NewDb();
-        await db.Database.MigrateAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await _connection.DisposeAsync();
+    public GuanjiaDbContext NewDb() => (_database ?? throw new InvalidOperationException("InitializeAsync first.")).NewDb();
 
-    public GuanjiaDbContext NewDb() =>
-        new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
-
-    public async Task<T> Points<T>(Func<PointsService, Task<T>> action)
+    /// <summary>Runs one points operation on a fresh context, as one command would.</summary>
+    public async Task<T> Points<T>(Func<PointsFeatures, Task<T>> action)
     {
         await using var db = NewDb();
-        return await action(new PointsService(db, Config, Street, Time));
+        return await action(new PointsFeatures(new PointsBook(db, Config, Street, Time)));
     }
 
     public async Task<T> Settle<T>(Func<Settlement, Task<T>> action)
@@ -136,4 +139,41 @@ public sealed class PointsFixture : IAsyncLifetime
         ticket.MergedInto = mergedInto ?? ticket.MergedInto;
         await db.SaveChangesAsync();
     }
+}
+
+/// <summary>Every points feature on one book, under the names the tests read best.</summary>
+public sealed class PointsFeatures(PointsBook book)
+{
+    public ReportPoints Reports { get; } = new(book);
+
+    public TaskPoints Tasks { get; } = new(book);
+
+    public Patrols Patrols { get; } = new(book);
+
+    public VoucherDesk Vouchers { get; } = new(book);
+
+    public BalanceView Balance { get; } = new(book);
+
+    public Logbook Logbook { get; } = new(book);
+
+    public Task<PointsReply> ApproveReportAsync(Person actor, int number) => Reports.ApproveReportAsync(actor, number);
+
+    public Task<PointsReply> RefuseReportAsync(Person actor, int number) => Reports.RefuseReportAsync(actor, number);
+
+    public Task<PointsReply> ReverseTicketAsync(int number, string by) => Reports.ReverseTicketAsync(number, by);
+
+    public Task<PointsReply> AwardAsync(Person actor, string? person, string? task, string? note, string? requestId = null) =>
+        Tasks.AwardAsync(actor, person, task, note, requestId);
+
+    public Task<PointsReply> IssueVoucherAsync(Person actor, int points, string? requestId = null) => Vouchers.IssueVoucherAsync(actor, points, requestId);
+
+    public Task<PointsReply> RedeemAsync(Person actor, string? code) => Vouchers.RedeemAsync(actor, code);
+
+    public Task<int> ExpireVouchersAsync() => Vouchers.ExpireVouchersAsync();
+
+    public Task<PointsReply> ShowAsync(Person actor, string? person) => Balance.ShowAsync(actor, person);
+
+    /// <summary>A location message at the compound's own point (well within the radius).</summary>
+    public Task<PointsReply> PatrolAtAsync(Person actor, Compound compound, string? requestId = null) =>
+        Patrols.RecordLocationAsync(actor, compound.Location!.Value.Latitude, compound.Location.Value.Longitude, requestId ?? $"app:{Guid.NewGuid():N}");
 }

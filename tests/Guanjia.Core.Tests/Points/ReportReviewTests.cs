@@ -77,7 +77,7 @@ public sealed class ReportReviewTests : IAsyncLifetime
 
         Assert.False(reply.Succeeded);
         Assert.Contains("没有 #999", reply.Text, StringComparison.Ordinal);
-        Assert.Contains(PointsUsage.Review, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(PointsUsage.Review, reply.Usage);
     }
 
     [Fact]

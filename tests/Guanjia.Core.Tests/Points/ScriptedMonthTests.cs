@@ -75,9 +75,9 @@ public sealed class ScriptedMonthTests : IAsyncLifetime
 
         for (var day = 0; day < 20; day++)
         {
-            await Succeeds(p => p.PatrolAsync(_f.Lihua, null), 1);
+            await Succeeds(p => p.PatrolAtAsync(_f.Lihua, _f.Config.FindCompound("hsnl-74")!), 1);
             Earn("lihua", 1);
-            await Refused(p => p.PatrolAsync(_f.Lihua, null), "今天已经打过卡");
+            await Refused(p => p.PatrolAtAsync(_f.Lihua, _f.Config.FindCompound("hsnl-74")!), "今天已在华山南路74号院打过卡");
             if (day == 5)
             {
                 // 1 (patrol) + 5 + 3 = 9 today: the next 2-point task pays 1, then the cap holds.
@@ -88,7 +88,7 @@ public sealed class ScriptedMonthTests : IAsyncLifetime
                 Earn("lihua", 9);
             }
 
-            await Succeeds(p => p.PatrolAsync(_f.Zhoumin, "圆通12号院"), 1);
+            await Succeeds(p => p.PatrolAtAsync(_f.Zhoumin, _f.Config.FindCompound("ytj-12")!), 1);
             Earn("zhoumin", 1);
             _f.Time.Advance(TimeSpan.FromDays(1));
         }
@@ -155,7 +155,7 @@ public sealed class ScriptedMonthTests : IAsyncLifetime
         Assert.Equal(0, await _f.Db(db => db.LedgerAccounts.SumAsync(a => a.Balance)));
     }
 
-    private async Task<PointsReply> Succeeds(Func<PointsService, Task<PointsReply>> action, int points)
+    private async Task<PointsReply> Succeeds(Func<PointsFeatures, Task<PointsReply>> action, int points)
     {
         var reply = await _f.Points(action);
         Assert.True(reply.Succeeded, reply.Text);
@@ -163,7 +163,7 @@ public sealed class ScriptedMonthTests : IAsyncLifetime
         return reply;
     }
 
-    private async Task Refused(Func<PointsService, Task<PointsReply>> action, string expected)
+    private async Task Refused(Func<PointsFeatures, Task<PointsReply>> action, string expected)
     {
         var before = await _f.CountsAsync();
         var reply = await _f.Points(action);

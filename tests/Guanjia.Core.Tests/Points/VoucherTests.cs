@@ -176,7 +176,7 @@ public sealed partial class VoucherTests : IAsyncLifetime
     public async Task Redeem_AfterFiveWrongCodesInTenMinutes_IsLockedOutForTenMinutes_WithoutRevealingTheCode()
     {
         var code = await VoucherAsync("lihua", 3);
-        for (var i = 0; i < PointsService.LockoutFailures; i++)
+        for (var i = 0; i < VoucherDesk.LockoutFailures; i++)
         {
             await _f.Points(p => p.RedeemAsync(Shop, "ZZZZ-ZZZ" + (char)('2' + i)));
             _f.Time.Advance(TimeSpan.FromMinutes(1));
@@ -201,7 +201,7 @@ public sealed partial class VoucherTests : IAsyncLifetime
     public async Task Redeem_FourWrongCodes_DoesNotLockOut()
     {
         var code = await VoucherAsync("lihua", 3);
-        for (var i = 0; i < PointsService.LockoutFailures - 1; i++)
+        for (var i = 0; i < VoucherDesk.LockoutFailures - 1; i++)
         {
             await _f.Points(p => p.RedeemAsync(Shop, "ZZZZ-ZZZZ"));
         }

@@ -1,18 +1,23 @@
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Scheduling;
+using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Guanjia.Core.Tests.Scheduling;
 
-public sealed class ReminderScanTests : IDisposable
+public abstract class ReminderScanTests(string provider) : IDisposable
 {
     private static readonly DateTimeOffset Monday9 = new(2026, 11, 23, 9, 0, 0, SchedulingWorld.Shanghai);
-    private readonly SchedulingWorld _world = new(Monday9);
+    private readonly SchedulingWorld _world = new(Monday9, provider: provider);
 
-    public void Dispose() => _world.Dispose();
+    public void Dispose()
+    {
+        _world.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    [Fact]
+    [SkippableFact]
     public async Task Scan_AsGarbageTicketAges_SendsEachThresholdOnceAtItsTime()
     {
         // garbage: 4h → 签收 due 10:00 (a quarter), 50% 11:00, 80% 12:12, overdue 13:00, escalation 17:00.
@@ -67,7 +72,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.Equal(["escalated", "overdue"], (await db.TicketEvents.Select(e => e.Kind).ToListAsync()).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Scan_WithMoreOpenTicketsThanSqliteParameters_StillRemindsOnce()
     {
         var ticket = _world.Add("garbage", "sanitation", Monday9);
@@ -78,8 +83,8 @@ public sealed class ReminderScanTests : IDisposable
             var due = Monday9.AddDays(3).ToUnixTimeMilliseconds();
             await db.Database.ExecuteSqlAsync($"""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 33000)
-                INSERT INTO Tickets (Status, Category, Urgent, LowConfidence, Community, Department, Reporter, Text, Conversation, CreatedAt, DueAt, DispatchedAt)
-                SELECT 'Dispatched', 'other', 0, 0, 'wuhuashan', 'wuhuashan-office', 'lihua', 'backlog', 'lihua', {created}, {due}, {created} FROM n
+                INSERT INTO "Tickets" ("Status", "Category", "Urgent", "LowConfidence", "Community", "Department", "Reporter", "Text", "Conversation", "CreatedAt", "DueAt", "DispatchedAt")
+                SELECT 'Dispatched', 'other', FALSE, FALSE, 'wuhuashan', 'wuhuashan-office', 'lihua', 'backlog', 'lihua', {created}, {due}, {created} FROM n
                 """);
         }
 
@@ -93,7 +98,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.All(await check.TicketReminders.ToListAsync(), r => Assert.Equal(ticket.Number, r.TicketNumber));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Scan_AfterDowntime_CombinesEveryTicketAndThresholdIntoOneMessagePerGroup()
     {
         _world.Add("garbage", "sanitation", Monday9);
@@ -126,7 +131,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.Equal(3, _world.Outbox().Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Scan_AcceptedOrResolvedTickets_GetNoAcceptReminderAndClosedOnesNothing()
     {
         _world.Add("garbage", "sanitation", Monday9, status: TicketStatus.Accepted, acceptedAt: Monday9.AddMinutes(10));
@@ -143,7 +148,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.Equal([ReminderKinds.Half, ReminderKinds.Late], await db.TicketReminders.OrderBy(r => r.Kind).Select(r => r.Kind).ToListAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Scan_UrgentTicket_UsesUrgentLimitAndCapsAcceptAtAQuarter()
     {
         // fire-alarm urgent: 15m → 签收 after 3m45s.
@@ -157,7 +162,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.Contains("超时未签收", Assert.Single(_world.Outbox()).Content);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TicketReminders_SameTicketAndKindTwice_IsRefusedByTheDatabase()
     {
         var ticket = _world.Add("garbage", "sanitation", Monday9);
@@ -168,7 +173,7 @@ public sealed class ReminderScanTests : IDisposable
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public void Duration_SaysDaysHoursAndMinutesInChinese()
     {
         Assert.Equal("2天3小时", ReminderScan.Duration(new TimeSpan(2, 3, 20, 0)));
@@ -177,3 +182,7 @@ public sealed class ReminderScanTests : IDisposable
         Assert.Equal("不到1分钟", ReminderScan.Duration(TimeSpan.FromSeconds(30)));
     }
 }
+
+public sealed class SqliteReminderScanTests() : ReminderScanTests(GuanjiaStorage.SqliteName);
+
+public sealed class PostgresReminderScanTests() : ReminderScanTests(GuanjiaStorage.PostgresName);

@@ -4,25 +4,24 @@ using Guanjia.Core.Photos;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Tests.Storage;
 using Guanjia.Core.Tickets;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Guanjia.Core.Tests.Scheduling;
 
 /// <summary>
-/// The repository's community file, a migrated SQLite database held open in memory, a fake clock
-/// in Shanghai time and a temporary photo store.
+/// The repository's community file, a migrated database (SQLite held open in memory, or a fresh
+/// PostgreSQL database: see <see cref="TestDatabase"/>), a fake clock in Shanghai time and a temporary photo store.
 /// </summary>
 internal sealed class SchedulingWorld : IDisposable
 {
     public static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly TestDatabase _database;
     private readonly string _media = Path.Combine(Path.GetTempPath(), "guanjia-sched-" + Guid.NewGuid().ToString("N"));
 
-    public SchedulingWorld(DateTimeOffset start, string? holidaysYaml = null)
+    public SchedulingWorld(DateTimeOffset start, string? holidaysYaml = null, string provider = GuanjiaStorage.SqliteName)
     {
         var yaml = File.ReadAllText(RepoPaths.CommunityYaml);
         if (holidaysYaml is not null)
@@ -35,9 +34,9 @@ internal sealed class SchedulingWorld : IDisposable
         Texts = new TicketTexts(Config, Calendar.Zone);
         Time = new FakeTimeProvider(start);
         Photos = new PhotoStore(_media);
-        _connection.Open();
+        // Test setup only: a constructor cannot await, and xunit runs it off any synchronisation context.
+        _database = TestDatabase.CreateAsync(provider).GetAwaiter().GetResult();
         Db = NewDb();
-        Db.Database.Migrate();
     }
 
     public CommunityConfig Config { get; }
@@ -47,8 +46,7 @@ internal sealed class SchedulingWorld : IDisposable
     public PhotoStore Photos { get; }
     public GuanjiaDbContext Db { get; private set; }
 
-    public GuanjiaDbContext NewDb() =>
-        new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
+    public GuanjiaDbContext NewDb() => _database.NewDb();
 
     /// <summary>A fresh context, as each job run has its own scope.</summary>
     public ReminderScan Scan() => new(Fresh(), Config, Calendar, Texts, Time);
@@ -99,7 +97,7 @@ internal sealed class SchedulingWorld : IDisposable
     public void Dispose()
     {
         Db.Dispose();
-        _connection.Dispose();
+        _database.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
         {
             Directory.Delete(_media, recursive: true);

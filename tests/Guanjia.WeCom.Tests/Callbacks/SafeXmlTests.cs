@@ -117,6 +117,32 @@ public class SafeXmlTests
         Assert.Equal(CallbackParseError.TooComplex, error);
     }
 
+    [Theory]
+    [InlineData("a{0}=\"\" ")]
+    [InlineData("xmlns:p{0}=\"u\" ")]
+    public void Envelope_WithAFloodOfAttributes_IsRefusedAsTooComplex_AsFastAsASmallDocumentIsRead(string attribute)
+    {
+        var flood = "<xml " + string.Concat(Enumerable.Range(0, 60_000).Select(i => string.Format(System.Globalization.CultureInfo.InvariantCulture, attribute, i)))
+            + "><Encrypt>abc</Encrypt></xml>";
+        var flat = "<xml><ToUserName>ww1</ToUserName><Encrypt>" + new string('A', Math.Min(flood.Length, CallbackLimits.MaxBodyBytes) - 60) + "</Encrypt></xml>";
+
+        Assert.False(AppCallbackParser.TryReadEnvelope(flood, out _, out var error));
+        Assert.Equal(flood.Length <= CallbackLimits.MaxBodyBytes ? CallbackParseError.TooComplex : CallbackParseError.TooLarge, error);
+        var floodTime = Fastest(() => AppCallbackParser.TryReadEnvelope(flood, out _, out _));
+        var flatTime = Fastest(() => AppCallbackParser.TryReadEnvelope(flat, out _, out _));
+        Assert.True(floodTime <= flatTime * 2 + TimeSpan.FromMilliseconds(1), $"flood {floodTime.TotalMilliseconds} ms, flat {flatTime.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public void AppMessage_WithManyEqualsSignsInItsText_IsStillRead()
+    {
+        var xml = "<xml><ToUserName>ww1</ToUserName><FromUserName>u1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>"
+            + new string('=', 2048) + "</Content><MsgId>9</MsgId></xml>";
+
+        Assert.True(AppMessageParser.TryParse(xml, out var message, out var error), error.ToString());
+        Assert.Equal(2048, Assert.IsType<AppTextMessage>(message).Content.Length);
+    }
+
     [Fact]
     public void Envelope_AtMaxDepth_IsStillRead()
     {
