@@ -11,6 +11,7 @@ using Guanjia.Bot.Points;
 using Guanjia.Bot.Replay;
 using Guanjia.Bot.Reports;
 using Guanjia.Bot.Sandbox;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 
@@ -23,6 +24,18 @@ if (args is ["replay", ..])
 if (args is ["backup", ..])
 {
     Environment.ExitCode = await BackupCommand.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["triage-eval", ..])
+{
+    Environment.ExitCode = await TriageCommands.EvalAsync(args[1..], Console.Out);
+    return;
+}
+
+if (args is ["triage-train", ..])
+{
+    Environment.ExitCode = await TriageCommands.TrainAsync(Console.Out);
     return;
 }
 
@@ -43,7 +56,6 @@ builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
-builder.Services.AddHostedService<StartupWarmup>();
 
 var app = builder.Build();
 

@@ -3,7 +3,8 @@
 # accept a signed bot callback, on an existing SQLite database, against a bare Kestrel app started
 # the same way (bench/Guanjia.Bench.Ingest's "bare" mode). Each Guanjia run ends with SIGKILL, so the
 # next start is a restart after a crash.
-#   bench/startup.sh [runs=5]        (SKIP_BUILD=1 to reuse the Release builds)
+#   bench/startup.sh [runs=5]        (SKIP_BUILD=1 to reuse the Release builds; BOT_DLL=<path> to start
+#                                      another build of Guanjia.Bot, e.g. a ReadyToRun publish)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -17,7 +18,7 @@ import base64, hashlib, json, os, random, shutil, signal, statistics, string, st
 
 runs = int(sys.argv[1])
 root = os.getcwd()
-bot_dll = f"{root}/Guanjia.Bot/bin/Release/net10.0/Guanjia.Bot.dll"
+bot_dll = os.environ.get("BOT_DLL") or f"{root}/Guanjia.Bot/bin/Release/net10.0/Guanjia.Bot.dll"
 bare_dll = f"{root}/bench/Guanjia.Bench.Ingest/bin/Release/net10.0/Guanjia.Bench.Ingest.dll"
 work = tempfile.mkdtemp(prefix="guanjia-startup-")
 token = "StartupBenchToken"

@@ -1,10 +1,10 @@
 using Guanjia.Bot.Api;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Community;
 using Guanjia.Core.Intake;
 using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
-using Guanjia.Core.Triage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -48,9 +48,7 @@ internal static class HostingExtensions
         });
         services.AddSingleton(sp => StreetCalendar.For(sp.GetRequiredService<CommunityConfig>()));
         services.AddSingleton(sp => new TicketTexts(sp.GetRequiredService<CommunityConfig>(), sp.GetRequiredService<StreetCalendar>().Zone));
-        services.AddSingleton(sp => TicketTriage.Create(
-            sp.GetRequiredService<CommunityConfig>(),
-            Path.Combine(builder.Environment.ContentRootPath, "config", "triage")));
+        builder.AddGuanjiaTriage();
         services.AddSingleton(sp => new IntakeSettings(sp.GetRequiredService<IOptions<IntakeOptions>>().Value.MergeWindow));
         services.AddSingleton(sp => new PhotoStore(Path.GetFullPath(
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.Root, builder.Environment.ContentRootPath)));

@@ -50,7 +50,10 @@ internal static class OperationsHosting
         return builder;
     }
 
-    /// <summary><c>/healthz</c> (JSON with each check's status and reason) and <c>/metrics</c>; counts callbacks by result.</summary>
+    /// <summary>
+    /// <c>/healthz</c> (text: <c>Healthy</c> or <c>Degraded: reason</c>; JSON with each check for <c>Accept: application/json</c>)
+    /// and <c>/metrics</c>; counts callbacks by result.
+    /// </summary>
     public static WebApplication MapGuanjiaOperations(this WebApplication app)
     {
         app.Use(CountCallbacksAsync);
@@ -92,15 +95,24 @@ internal static class OperationsHosting
         _ => "error",
     };
 
+    // Plain text for people and probes ("Healthy", or "Degraded: <reasons>"); JSON with each check when asked for.
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {
-        context.Response.ContentType = "application/json; charset=utf-8";
-        var body = new
+        var accept = context.Request.GetTypedHeaders().Accept;
+        if (accept.Any(a => a.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), reason = e.Value.Description }),
-        };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
+            context.Response.ContentType = "application/json; charset=utf-8";
+            var body = new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), reason = e.Value.Description }),
+            };
+            return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var reasons = report.Entries.Values.Where(e => e.Status != HealthStatus.Healthy).Select(e => e.Description).OfType<string>().ToList();
+        return context.Response.WriteAsync(reasons.Count == 0 ? report.Status.ToString() : $"{report.Status}: {string.Join("; ", reasons)}");
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new()

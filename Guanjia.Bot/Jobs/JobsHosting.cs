@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Guanjia.Bot.Points;
+using Guanjia.Bot.Triage;
 using Guanjia.Core.Digest;
 using Guanjia.Core.Points;
 using Guanjia.Core.Reports;
 using Guanjia.Core.Scheduling;
 using Guanjia.Core.Storage;
+using Guanjia.Core.Triage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
@@ -25,6 +27,8 @@ public sealed class JobsOptions : IValidatableObject
     public string WeeklyReport { get; set; } = "0 30 8 ? * MON";
     /// <summary>Hourly: a voucher is refused from its expiry instant on; this only returns its points.</summary>
     public string VoucherExpiry { get; set; } = "0 7 * * * ?";
+    /// <summary>Nightly: retrain triage on the corpus plus the secretaries' corrections.</summary>
+    public string TriageRetrain { get; set; } = "0 30 2 * * ?";
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -39,7 +43,7 @@ public sealed class JobsOptions : IValidatableObject
 
     internal IEnumerable<(string Key, string Cron)> Crons() =>
         [(nameof(ReminderScan), ReminderScan), (nameof(DailyDigest), DailyDigest), (nameof(OverdueList), OverdueList), (nameof(WeeklyReport), WeeklyReport),
-            (nameof(VoucherExpiry), VoucherExpiry)];
+            (nameof(VoucherExpiry), VoucherExpiry), (nameof(TriageRetrain), TriageRetrain)];
 }
 
 /// <summary>The scheduled jobs: Quartz with its job store in the Guanjia database (clustered on PostgreSQL), and the run-now API.</summary>
@@ -58,6 +62,7 @@ internal static class JobsHosting
         ["overdue-list"] = async (sp, ct) => await sp.GetRequiredService<DailyDigest>().SendOverdueListsAsync(ct),
         ["weekly-report"] = async (sp, ct) => await sp.GetRequiredService<WeeklyReport>().RunAsync(ct),
         ["voucher-expiry"] = async (sp, ct) => new VoucherExpiryResult(await sp.GetRequiredService<VoucherDesk>().ExpireVouchersAsync(ct)),
+        ["triage-retrain"] = async (sp, ct) => await sp.GetRequiredService<TriageRetraining>().RunAsync(ct),
     };
 
     public static IReadOnlyCollection<string> Names => Runs.Keys;
@@ -126,6 +131,7 @@ internal static class JobsHosting
             Schedule<OverdueListJob>(q, "overdue-list", options.OverdueList, zone);
             Schedule<WeeklyReportJob>(q, "weekly-report", options.WeeklyReport, zone);
             Schedule<VoucherExpiryJob>(q, "voucher-expiry", options.VoucherExpiry, zone);
+            Schedule<TriageRetrainJob>(q, "triage-retrain", options.TriageRetrain, zone);
             q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
         // The scheduler starts once the endpoints answer: a restart accepts WeCom's callbacks first.

@@ -342,7 +342,7 @@ async function renderLogbook(userId, month) {
       <div class="tile"><div class="value">${mine.tasks}</div><div class="name">任务</div></div>
       <div class="tile"><div class="value">${mine.earned} / ${mine.spent}</div><div class="name">获得 / 使用积分</div></div></div></div>` : ""}
     ${calendar}
-    <div class="card" style="padding:0" id="logbook-table"><div class="pad filters"><h3 style="margin:0">${esc(month)} 管家考核（${esc(logbookView.community ? nameOf("communities", logbookView.community) : "全街道")}）</h3>
+    <div class="card" style="padding:0" id="logbook-table"><div class="filters" style="padding:12px 16px"><h3 style="margin:0">${esc(month)} 管家考核（${esc(logbookView.community ? nameOf("communities", logbookView.community) : "全街道")}）</h3>
       <span class="spacer"></span><a class="button plain" id="logbook-csv" download="管家考核-${esc(logbookView.community || "全街道")}-${esc(month)}.csv" href="#" aria-disabled="true">下载 CSV</a></div>
       ${pages.length === 0 ? `<div class="empty">没有小巷管家。</div>` : `<table class="list"><thead><tr><th>管家</th><th>社区</th><th class="num">上报</th><th class="num">办结</th><th class="num">随手办</th><th class="num">巡查</th><th class="num">任务</th><th class="num">获得积分</th><th class="num">使用积分</th></tr></thead>
       <tbody>${pages.map(p => `<tr><td><a href="#/points/${encodeURIComponent(p.userId)}">${esc(p.name)}</a></td><td>${esc(nameOf("communities", p.community))}</td><td class="num">${p.reportCount}</td><td class="num">${done(p)}</td>

@@ -45,6 +45,12 @@ public sealed record PeriodFigures(
 {
     /// <summary>按时办结率: resolved by the deadline / resolved; null when nothing was resolved.</summary>
     public double? OnTimeRate => Resolved == 0 ? null : (double)ResolvedOnTime / Resolved;
+
+    /// <summary>Tickets received in the period that a secretary re-classified (改类) or re-dispatched (派单).</summary>
+    public int Corrected { get; init; }
+
+    /// <summary>分诊准确率 as judged by secretaries: received tickets neither re-classified nor re-dispatched / received; null when none.</summary>
+    public double? TriageAccuracy => Received == 0 ? null : (double)(Received - Corrected) / Received;
 }
 
 /// <summary>Counts tickets for digests, reports and the 统计 command.</summary>
@@ -52,6 +58,9 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
 {
     /// <summary>The street's time zone, in which periods and days are counted.</summary>
     public TimeZoneInfo Zone => calendar.Zone;
+
+    private static readonly string Recategorised = TicketLifecycle.Kind(TicketAction.Recategorise);
+    private static readonly string Dispatched = TicketLifecycle.Kind(TicketAction.Dispatch);
 
     private static readonly TicketStatus[] OpenStatuses =
         [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
@@ -84,6 +93,13 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
 
         bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
         var received = tickets.Where(t => In(t.CreatedAt)).ToList();
+        var receivedNumbers = received.Select(t => t.Number).ToHashSet();
+        var corrected = (await db.TicketEvents.AsNoTracking()
+                .Where(e => e.At >= from && (e.Kind == Recategorised || (e.Kind == Dispatched && e.By != Triage.TriageRetraining.IntakeActor)))
+                .Select(e => e.TicketNumber)
+                .Distinct()
+                .ToListAsync(cancellationToken))
+            .Count(receivedNumbers.Contains);
         var resolved = tickets.Where(t => In(t.ResolvedAt)).ToList();
         var open = tickets.Where(t => OpenStatuses.Contains(t.Status)).ToList();
         var overdue = open.Where(t => t.DueAt < to).OrderBy(t => t.DueAt).ToList();
@@ -104,7 +120,10 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
             Count(received, t => t.Department),
             Count(resolved, t => t.Category),
             Count(received, t => t.Reporter),
-            overdue);
+            overdue)
+        {
+            Corrected = corrected,
+        };
     }
 
     /// <summary>[start, end) of the period that contains now, in the street's time zone; weeks start on Monday.</summary>
@@ -153,6 +172,11 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
         if (f.Returned > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"退回 {f.Returned} 次\n");
+        }
+
+        if (f.TriageAccuracy is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"分诊准确率：{Rate(f.TriageAccuracy)}（{f.Received} 件中 {f.Corrected} 件经书记改类或改派）\n");
         }
 
         if (f.ByStatus.Count > 0)

@@ -19,7 +19,7 @@ public abstract class GuanjiaStorage
     public const string PostgresName = "Postgres";
 
     /// <summary>How long an inbox row claimed by an instance stays its own; after that, another instance takes it over.</summary>
-    public static readonly TimeSpan InboxLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan InboxLease = TimeSpan.FromSeconds(30);
 
     protected GuanjiaStorage(string connectionString)
     {

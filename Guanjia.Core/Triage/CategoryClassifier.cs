@@ -1,39 +1,41 @@
 namespace Guanjia.Core.Triage;
 
-/// <summary>A category guess with its softmax probability among all categories.</summary>
+/// <summary>A category guess with its calibrated probability among all categories.</summary>
 internal sealed record CategoryGuess(string Code, string BestCode, double Confidence, bool LowConfidence, IReadOnlyList<CategoryCandidate> Candidates);
 
 /// <summary>
-/// Combines weighted knowledge phrases with a character n-gram Naive Bayes trained on the
-/// examples. Phrases carry the domain rules (what 消防通道 means); Naive Bayes covers the
-/// wording no phrase list anticipates.
+/// How the learned probabilities and the knowledge phrases combine, and when to ask. Chosen by
+/// cross-validation over the training corpus (docs/triage.md), never on the held-out set.
+/// </summary>
+/// <param name="PhraseWeight">Weight of one phrase point added to the model's log-probability (0 = phrases off).</param>
+/// <param name="Temperature">Divides the combined logits before the softmax, so confidence matches accuracy.</param>
+/// <param name="AskBelow">Below this confidence the secretaries pick the category (改类).</param>
+/// <param name="UrgentAbove">The learned urgency probability from which a report is urgent even without a cue.</param>
+public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow, double UrgentAbove)
+{
+    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.3);
+}
+
+/// <summary>
+/// The category decision: the ML.NET model's probabilities, nudged by weighted knowledge phrases
+/// (what 消防通道 means), calibrated by a temperature; unsure → ask.
 /// </summary>
 internal sealed class CategoryClassifier
 {
-    // Weight of one phrase point against the Naive Bayes score (per-gram log-likelihood ratio).
-    internal const double PhraseWeight = 1.0;
-    internal const double NaiveBayesWeight = 1.0;
-
-    // Below this probability the guess goes to secretaries as "other" (改类).
-    internal const double LowConfidenceThreshold = 0.30;
+    private const int CandidateCount = 3;
 
     private readonly string[] _codes;
     private readonly string _otherCode;
     private readonly List<(string Phrase, int Category, double Weight)> _phrases = [];
-    private readonly NaiveBayes _naiveBayes;
     private readonly UrgencyDetector _negation;
-    private readonly HashSet<string> _negatable;
     private readonly Dictionary<char, (string Phrase, int Category, double Weight)[]> _byFirstChar;
 
     public CategoryClassifier(
         IReadOnlyList<string> codes,
         string otherCode,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> phrases,
-        IEnumerable<(string Text, string Label)> examples,
-        UrgencyDetector negation,
-        IEnumerable<string> negatablePhrases)
+        UrgencyDetector negation)
     {
-        _negatable = new HashSet<string>(negatablePhrases, StringComparer.Ordinal);
         _codes = [.. codes];
         _otherCode = otherCode;
         _negation = negation;
@@ -48,43 +50,61 @@ internal sealed class CategoryClassifier
         _byFirstChar = _phrases.Where(p => p.Phrase.Length > 0)
             .GroupBy(p => p.Phrase[0])
             .ToDictionary(g => g.Key, g => g.ToArray());
-        _naiveBayes = new NaiveBayes(_codes, examples);
     }
 
-    /// <summary>Classifies normalised text from which place names were already removed.</summary>
-    private const int CandidateCount = 3;
+    public IReadOnlyList<string> Codes => _codes;
 
-    public CategoryGuess Classify(string text)
+    /// <summary>Combines model probabilities (aligned with <see cref="Codes"/>) with the phrases found in the text.</summary>
+    public CategoryGuess Classify(string strippedText, double[] modelProbabilities, ClassifierSettings settings)
     {
-        var phraseScores = PhraseScores(text, out var anyPhrase);
-        var nb = _naiveBayes.Score(text);
-        var combined = new double[_codes.Length];
-        for (var k = 0; k < _codes.Length; k++)
-        {
-            combined[k] = (PhraseWeight * phraseScores[k]) + (NaiveBayesWeight * nb[k]);
-        }
-
+        var probabilities = Combine(strippedText, modelProbabilities, settings);
         var best = 0;
-        for (var k = 1; k < combined.Length; k++)
+        for (var k = 1; k < probabilities.Length; k++)
         {
-            if (combined[k] > combined[best])
+            if (probabilities[k] > probabilities[best])
             {
                 best = k;
             }
         }
 
-        var max = combined[best];
-        var sum = combined.Sum(s => Math.Exp(s - max));
-        var confidence = 1.0 / sum;
-        var low = !anyPhrase && confidence < LowConfidenceThreshold;
+        var confidence = probabilities[best];
+        var nothingToGoOn = !strippedText.Any(char.IsLetter);
+        var low = nothingToGoOn || confidence < settings.AskBelow;
         var candidates = Enumerable.Range(0, _codes.Length)
-            .OrderByDescending(k => combined[k])
+            .OrderByDescending(k => probabilities[k])
             .Take(CandidateCount)
-            .Select(k => new CategoryCandidate(_codes[k], Math.Exp(combined[k] - max) / sum))
+            .Select(k => new CategoryCandidate(_codes[k], probabilities[k]))
             .ToArray();
         return low
             ? new CategoryGuess(_otherCode, _codes[best], confidence, true, candidates)
             : new CategoryGuess(_codes[best], _codes[best], confidence, false, candidates);
+    }
+
+    /// <summary>softmax((ln p + w·phrases) / T).</summary>
+    internal double[] Combine(string strippedText, double[] modelProbabilities, ClassifierSettings settings)
+    {
+        var phrases = settings.PhraseWeight == 0 ? new double[_codes.Length] : PhraseScores(strippedText, out _);
+        var logits = new double[_codes.Length];
+        var max = double.NegativeInfinity;
+        for (var k = 0; k < logits.Length; k++)
+        {
+            logits[k] = (Math.Log(Math.Max(modelProbabilities[k], 1e-9)) + (settings.PhraseWeight * phrases[k])) / settings.Temperature;
+            max = Math.Max(max, logits[k]);
+        }
+
+        var sum = 0.0;
+        for (var k = 0; k < logits.Length; k++)
+        {
+            logits[k] = Math.Exp(logits[k] - max);
+            sum += logits[k];
+        }
+
+        for (var k = 0; k < logits.Length; k++)
+        {
+            logits[k] /= sum;
+        }
+
+        return logits;
     }
 
     internal double[] PhraseScores(string text, out bool anyPhrase)
@@ -105,7 +125,7 @@ internal sealed class CategoryClassifier
 
             foreach (var (phrase, k, weight) in candidates)
             {
-                if (string.CompareOrdinal(text, at, phrase, 0, phrase.Length) == 0 && at + phrase.Length <= text.Length)
+                if (at + phrase.Length <= text.Length && string.CompareOrdinal(text, at, phrase, 0, phrase.Length) == 0)
                 {
                     hits.Add((at, phrase, k, weight));
                 }
@@ -116,7 +136,7 @@ internal sealed class CategoryClassifier
         foreach (var (at, phrase, k, weight) in hits)
         {
             if (IsCovered(coveredBy, at, phrase.Length)
-                || (_negatable.Contains(phrase) && _negation.IsNegated(text, at)))
+                || (_negation.IsCue(phrase) && _negation.IsNegated(text, at)))
             {
                 continue;
             }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
 using Guanjia.Core.Community;
 
 namespace Guanjia.Core.Triage;
@@ -7,8 +5,8 @@ namespace Guanjia.Core.Triage;
 /// <summary>The outcome of triaging one report.</summary>
 /// <param name="CategoryCode">The category; <c>other</c> when <paramref name="LowConfidence"/>.</param>
 /// <param name="BestGuessCode">The most likely category even when confidence is low, to offer secretaries.</param>
-/// <param name="Confidence">Probability of the best guess among all categories (0–1).</param>
-/// <param name="LowConfidence">True when a secretary should pick the category (改类).</param>
+/// <param name="Confidence">Calibrated probability of the best guess among all categories (0–1).</param>
+/// <param name="LowConfidence">True when a secretary should pick the category (改类): ask, do not guess.</param>
 /// <param name="Urgent">An urgent cue was found, or the category is always urgent.</param>
 /// <param name="UrgentCue">The cue that made it urgent, if any.</param>
 /// <param name="CompoundId">The compound named in the text or the reporter's only compound; null at community level.</param>
@@ -25,50 +23,87 @@ public sealed record TriageResult(
     string? CompoundId,
     string DepartmentId,
     TimeLimit TimeLimit,
-    IReadOnlyList<CategoryCandidate> Candidates);
+    IReadOnlyList<CategoryCandidate> Candidates)
+{
+    /// <summary>The hazard kind of <see cref="UrgentCue"/> (fire, gas, electricity, structure, people, violence, alarm), if any.</summary>
+    public string? UrgentKind { get; init; }
+}
 
 /// <summary>A category the classifier considers, with its probability (0–1).</summary>
 public sealed record CategoryCandidate(string Code, double Probability);
 
 /// <summary>
-/// Triage of a steward's report: category, urgency, place and department. Built once at start-up
-/// (trains in milliseconds); <see cref="Triage"/> is thread-safe, deterministic and needs no network.
+/// Triage of a steward's report: category, urgency, place and department. Construction is quick;
+/// the category model is loaded in the background (the newest saved model, else the shipped one,
+/// else trained from the corpus as a fallback) and <see cref="Triage"/> waits for it the first time.
+/// <see cref="Triage"/> is thread-safe, deterministic for a given model, and needs no network.
 /// </summary>
-public sealed partial class TicketTriage
+public sealed class TicketTriage
 {
+    /// <summary>The <see cref="TriageResult.UrgentKind"/> of a report the learned urgency model marked (no cue matched).</summary>
+    public const string LearnedUrgency = "learned";
+
     private readonly CommunityConfig _config;
     private readonly PlaceResolver _places;
     private readonly UrgencyDetector _urgency;
     private readonly CategoryClassifier _classifier;
-    private readonly string[] _communityNames;
+    private readonly ReportText _text;
+    private readonly Task<TriageModel> _loading;
+    private TriageModel? _current;
 
-    public TicketTriage(CommunityConfig config, TriageKnowledge knowledge)
+    public TicketTriage(CommunityConfig config, TriageKnowledge knowledge, TriageModelStore? store = null, ClassifierSettings? settings = null)
     {
         knowledge.Validate(config);
         _config = config;
+        Knowledge = knowledge;
+        Store = store;
+        Settings = settings ?? ClassifierSettings.Default;
         _places = new PlaceResolver(config);
         _urgency = new UrgencyDetector(knowledge.Urgent);
-        _communityNames = [.. config.Communities.Select(c => TextNormalizer.Normalize(c.Name)).Append(TextNormalizer.Normalize(config.Street.Name))];
-        var codes = config.Categories.Select(c => c.Code).ToList();
-        _classifier = new CategoryClassifier(
-            codes,
-            Category.OtherCode,
-            knowledge.Phrases,
-            knowledge.Examples.Select(e => (StripPlaces(TextNormalizer.Normalize(e.Text)), e.Category)),
-            _urgency,
-            knowledge.Urgent.Cues);
+        _text = new ReportText(config, _places);
+        Codes = [.. config.Categories.Select(c => c.Code)];
+        _classifier = new CategoryClassifier(Codes, Category.OtherCode, knowledge.Phrases, _urgency);
+        _loading = Task.Run(() =>
+        {
+            ReportText.WarmUp();
+            return store?.LoadNewest(Codes) ?? Train(knowledge.Examples, corrections: 0, DateTimeOffset.UnixEpoch, "trained");
+        });
     }
 
-    public static TicketTriage Create(CommunityConfig config, string knowledgeDirectory) =>
-        new(config, TriageKnowledge.Load(knowledgeDirectory));
+    public static TicketTriage Create(CommunityConfig config, string knowledgeDirectory, string? savedModelsDirectory = null) =>
+        new(config, TriageKnowledge.Load(knowledgeDirectory), new TriageModelStore(knowledgeDirectory, savedModelsDirectory));
+
+    public TriageKnowledge Knowledge { get; }
+
+    public TriageModelStore? Store { get; }
+
+    public ClassifierSettings Settings { get; }
+
+    /// <summary>The category codes in the config's order.</summary>
+    public IReadOnlyList<string> Codes { get; }
+
+    /// <summary>Completes when the category model is loaded (or trained, when none was found).</summary>
+    public Task WhenReady => _loading;
+
+    /// <summary>What the model in use was trained on.</summary>
+    public TriageModelManifest ModelManifest => Current.Manifest;
+
+    /// <summary>Where the model in use came from: <c>saved</c> (nightly retraining), <c>shipped</c>, or <c>trained</c> at start.</summary>
+    public string ModelSource => Current.Source;
+
+    private TriageModel Current => Volatile.Read(ref _current) ?? _loading.GetAwaiter().GetResult();
 
     public TriageResult Triage(string text, Person? reporter, CommunityInfo community)
     {
         var normalized = TextNormalizer.Normalize(text ?? "");
-        var guess = _classifier.Classify(StripPlaces(normalized));
+        var input = Prepare(normalized);
+        var guess = _classifier.Classify(input.Chars, Current.Model.Probabilities(input), Settings);
         var category = _config.FindCategory(guess.Code) ?? _config.OtherCategory;
-        var cue = _urgency.FindCue(normalized);
-        var urgent = cue is not null || category.AlwaysUrgent;
+        var cue = _urgency.Find(normalized);
+        // The learned model is the net under the rules: it speaks only where no cue is named at all.
+        var learned = cue is null && !category.AlwaysUrgent && !_urgency.InNonUrgentContext(normalized) && !_urgency.NamesAnyCue(normalized)
+            && Current.Urgency.Probabilities(input)[1] >= Settings.UrgentAbove;
+        var urgent = cue is not null || category.AlwaysUrgent || learned;
         var compound = _places.Resolve(normalized, reporter, community);
         return new TriageResult(
             category.Code,
@@ -76,39 +111,49 @@ public sealed partial class TicketTriage
             guess.Confidence,
             guess.LowConfidence,
             urgent,
-            cue,
+            cue?.Cue,
             compound?.Id,
             Router.Route(category, compound, community),
             category.TimeLimitFor(urgent),
-            guess.Candidates);
+            guess.Candidates)
+        {
+            UrgentKind = cue?.Kind ?? (learned ? LearnedUrgency : null),
+        };
     }
 
-    /// <summary>Removes compound names, community names and house numbers so addresses do not sway the category.</summary>
-    internal string StripPlaces(string normalized)
+    /// <summary>The model's and the phrases' view of one report, for tuning by cross-validation.</summary>
+    internal (double[] Model, string Stripped, double Urgency, bool Cue, bool Context) Explain(string text)
     {
-        var chars = normalized.ToCharArray();
-        foreach (var (start, length) in _places.PlaceSpans(normalized))
-        {
-            Array.Fill(chars, ' ', start, length);
-        }
-
-        var text = new string(chars);
-        foreach (var name in _communityNames)
-        {
-            text = text.Replace(name, " ", StringComparison.Ordinal);
-        }
-
-        text = Address().Replace(text, " ");
-        var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            sb.Append(char.IsAsciiDigit(c) ? '#' : c);
-        }
-
-        return sb.ToString();
+        var normalized = TextNormalizer.Normalize(text);
+        var input = Prepare(normalized);
+        return (Current.Model.Probabilities(input), input.Chars, Current.Urgency.Probabilities(input)[1],
+            _urgency.Find(normalized) is not null, _urgency.InNonUrgentContext(normalized) || _urgency.NamesAnyCue(normalized));
     }
 
-    // A street address not in the config: 光华街33号, 华山西路108号院.
-    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}{0,4}(?:路|街|巷)\d+号院?")]
-    private static partial Regex Address();
+    internal CategoryClassifier Classifier => _classifier;
+
+    /// <summary>Trains a category model on labelled reports (off the request path: seconds on the full corpus).</summary>
+    internal TriageModel Train(IEnumerable<LabelledReport> examples, int corrections, DateTimeOffset at, string source)
+    {
+        var list = examples.Where(e => _config.FindCategory(e.Category) is not null).ToList();
+        var inputs = list.Select(e => (Input: Prepare(TextNormalizer.Normalize(e.Text)), Example: e)).ToList();
+        var model = CategoryModel.Train(Codes, inputs.Select(x => (x.Input, x.Example.Category)));
+        var codes = TriageModelStore.UrgencyCodes;
+        var urgency = CategoryModel.Train(codes, inputs.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])));
+        var manifest = new TriageModelManifest
+        {
+            CorpusHash = TriageModelManifest.HashOf(list),
+            Examples = list.Count,
+            Corrections = corrections,
+            TrainedAt = at,
+            Codes = Codes,
+        };
+        return new TriageModel(model, urgency, manifest, source);
+    }
+
+    // What the classifiers read: places stripped, denied hazards (没有冒烟, not 万一着火) blanked.
+    private ClassifierInput Prepare(string normalized) => _text.Prepare(_urgency.WithoutNegatedCues(normalized));
+
+    /// <summary>Puts a newly trained model in use; triage in flight finishes with the old one.</summary>
+    internal void Swap(TriageModel model) => Volatile.Write(ref _current, model);
 }

@@ -4,23 +4,42 @@ using Guanjia.Core.Community;
 
 namespace Guanjia.Core.Triage;
 
+/// <summary>One report the triage got wrong somewhere, for the list of misses.</summary>
+public sealed record TriageMiss(LabelledReport Report, TriageResult Result, string ExpectedDepartment);
+
 /// <summary>Accuracy figures of triage over a labelled set.</summary>
 public sealed record EvaluationReport(
     int Count,
     int CategoryCorrect,
+    int Asked,
+    int ConfidentlyWrongCategory,
+    int DepartmentCorrect,
+    int ConfidentlyWrongDepartment,
     int CompoundChecked,
     int CompoundCorrect,
     int UrgentTotal,
     int UrgentFound,
     int FalseUrgent,
-    IReadOnlyList<(string Expected, string Actual, string Text)> CategoryErrors,
-    IReadOnlyList<(string? Expected, string? Actual, string Text)> CompoundErrors)
+    IReadOnlyList<TriageMiss> Misses,
+    IReadOnlyList<(double Confidence, bool Correct)> Confidences)
 {
-    public double CategoryAccuracy => Count == 0 ? 0 : (double)CategoryCorrect / Count;
+    /// <summary>The best guess is the labelled category (asked or not).</summary>
+    public double CategoryAccuracy => Ratio(CategoryCorrect, Count);
+
+    /// <summary>The department the ticket is dispatched to (the community office when asked) is the labelled one.</summary>
+    public double DepartmentAccuracy => Ratio(DepartmentCorrect, Count);
+
+    public double AskedRate => Ratio(Asked, Count);
+
+    public double ConfidentlyWrongCategoryRate => Ratio(ConfidentlyWrongCategory, Count);
+
+    public double ConfidentlyWrongDepartmentRate => Ratio(ConfidentlyWrongDepartment, Count);
 
     public double CompoundAccuracy => CompoundChecked == 0 ? 1 : (double)CompoundCorrect / CompoundChecked;
 
     public double UrgentRecall => UrgentTotal == 0 ? 1 : (double)UrgentFound / UrgentTotal;
+
+    public double UrgentPrecision => UrgentFound + FalseUrgent == 0 ? 1 : (double)UrgentFound / (UrgentFound + FalseUrgent);
 
     public static EvaluationReport Combine(IEnumerable<EvaluationReport> parts)
     {
@@ -28,72 +47,136 @@ public sealed record EvaluationReport(
         return new EvaluationReport(
             list.Sum(p => p.Count),
             list.Sum(p => p.CategoryCorrect),
+            list.Sum(p => p.Asked),
+            list.Sum(p => p.ConfidentlyWrongCategory),
+            list.Sum(p => p.DepartmentCorrect),
+            list.Sum(p => p.ConfidentlyWrongDepartment),
             list.Sum(p => p.CompoundChecked),
             list.Sum(p => p.CompoundCorrect),
             list.Sum(p => p.UrgentTotal),
             list.Sum(p => p.UrgentFound),
             list.Sum(p => p.FalseUrgent),
-            list.SelectMany(p => p.CategoryErrors).ToList(),
-            list.SelectMany(p => p.CompoundErrors).ToList());
+            [.. list.SelectMany(p => p.Misses)],
+            [.. list.SelectMany(p => p.Confidences)]);
     }
 
+    /// <summary>The figures, one per line.</summary>
     public string Summary(string title)
     {
         var sb = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         sb.AppendLine(c, $"{title}: n={Count}");
-        sb.AppendLine(c, $"  category accuracy {CategoryAccuracy:P1} ({CategoryCorrect}/{Count})");
-        sb.AppendLine(c, $"  compound accuracy {CompoundAccuracy:P1} ({CompoundCorrect}/{CompoundChecked})");
-        sb.AppendLine(c, $"  urgent recall     {UrgentRecall:P1} ({UrgentFound}/{UrgentTotal}), false urgent {FalseUrgent}");
-        foreach (var pair in CategoryErrors.GroupBy(e => $"{e.Expected} → {e.Actual}").OrderByDescending(g => g.Count()))
-        {
-            sb.AppendLine(c, $"  confused {pair.Key} ×{pair.Count()}: {string.Join(" | ", pair.Select(e => e.Text))}");
-        }
+        sb.AppendLine(c, $"  category (best guess)      {CategoryAccuracy,7:P1} ({CategoryCorrect}/{Count})");
+        sb.AppendLine(c, $"  department (as dispatched) {DepartmentAccuracy,7:P1} ({DepartmentCorrect}/{Count})");
+        sb.AppendLine(c, $"  compound                   {CompoundAccuracy,7:P1} ({CompoundCorrect}/{CompoundChecked})");
+        sb.AppendLine(c, $"  urgent recall              {UrgentRecall,7:P1} ({UrgentFound}/{UrgentTotal})");
+        sb.AppendLine(c, $"  urgent precision           {UrgentPrecision,7:P1} ({UrgentFound}/{UrgentFound + FalseUrgent})");
+        sb.AppendLine(c, $"  asked (secretaries pick)   {AskedRate,7:P1} ({Asked}/{Count})");
+        sb.AppendLine(c, $"  confidently wrong category {ConfidentlyWrongCategoryRate,7:P1} ({ConfidentlyWrongCategory}/{Count})");
+        sb.AppendLine(c, $"  confidently wrong dept.    {ConfidentlyWrongDepartmentRate,7:P1} ({ConfidentlyWrongDepartment}/{Count})");
+        return sb.ToString();
+    }
 
-        foreach (var e in CompoundErrors)
+    /// <summary>Reliability: per confidence band, how often the best guess was right.</summary>
+    public string Reliability()
+    {
+        var sb = new StringBuilder("  reliability (confidence band: n, accuracy)\n");
+        double[] edges = [0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001];
+        for (var i = 0; i < edges.Length - 1; i++)
         {
-            sb.AppendLine(c, $"  compound {e.Expected ?? "null"} → {e.Actual ?? "null"}: {e.Text}");
+            var band = Confidences.Where(x => x.Confidence >= edges[i] && x.Confidence < edges[i + 1]).ToList();
+            if (band.Count > 0)
+            {
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"    [{edges[i]:0.00}, {Math.Min(edges[i + 1], 1):0.00}) n={band.Count,5} mean conf {band.Average(b => b.Confidence),6:P1} accuracy {band.Count(b => b.Correct) / (double)band.Count,6:P1}");
+            }
         }
 
         return sb.ToString();
     }
+
+    /// <summary>Expected category → best guess, counted, largest first (the diagonal left out).</summary>
+    public string Confusions()
+    {
+        var sb = new StringBuilder("  confusions (expected → best guess ×n)\n");
+        foreach (var g in Misses.Where(m => m.Report.Category != m.Result.BestGuessCode)
+                     .GroupBy(m => $"{m.Report.Category} → {m.Result.BestGuessCode}")
+                     .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"    {g.Key,-28} ×{g.Count()}");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Every miss with what was expected and what came out.</summary>
+    public string MissList()
+    {
+        var sb = new StringBuilder("  misses\n");
+        var c = CultureInfo.InvariantCulture;
+        foreach (var m in Misses)
+        {
+            var r = m.Result;
+            var what = new List<string>();
+            if (m.Report.Category != r.BestGuessCode)
+            {
+                what.Add($"category {m.Report.Category}→{r.BestGuessCode}{(r.LowConfidence ? " (asked)" : "")} p={r.Confidence:0.00}");
+            }
+
+            if (m.ExpectedDepartment != r.DepartmentId)
+            {
+                what.Add($"department {m.ExpectedDepartment}→{r.DepartmentId}");
+            }
+
+            if (m.Report.From is not null && m.Report.Compound != r.CompoundId)
+            {
+                what.Add($"compound {m.Report.Compound ?? "null"}→{r.CompoundId ?? "null"}");
+            }
+
+            if (m.Report.Urgent != r.Urgent)
+            {
+                what.Add(m.Report.Urgent ? "urgent MISSED" : $"false urgent ({r.UrgentCue ?? "category"})");
+            }
+
+            sb.AppendLine(c, $"    {string.Join("; ", what)}: {m.Report.Text}");
+        }
+
+        return sb.ToString();
+    }
+
+    private static double Ratio(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
 }
 
-/// <summary>Measures triage honestly: on a held-out set, and by k-fold cross-validation.</summary>
+/// <summary>Measures triage honestly: on a labelled set never trained on, and by k-fold cross-validation.</summary>
 public static class TriageEvaluation
 {
     public static EvaluationReport Evaluate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports)
     {
-        int count = 0, categoryCorrect = 0, compoundChecked = 0, compoundCorrect = 0, urgentTotal = 0, urgentFound = 0, falseUrgent = 0;
-        var categoryErrors = new List<(string, string, string)>();
-        var compoundErrors = new List<(string?, string?, string)>();
+        int count = 0, categoryCorrect = 0, asked = 0, wrongCategory = 0, departmentCorrect = 0, wrongDepartment = 0;
+        int compoundChecked = 0, compoundCorrect = 0, urgentTotal = 0, urgentFound = 0, falseUrgent = 0;
+        var misses = new List<TriageMiss>();
+        var confidences = new List<(double, bool)>();
         foreach (var report in reports)
         {
             var reporter = report.From is null ? null : config.FindPerson(report.From);
             var community = (report.Community ?? reporter?.CommunityId) is { } id ? config.FindCommunity(id) : null;
             community ??= config.Communities[0];
             var result = triage.Triage(report.Text, reporter, community);
+            var expectedDepartment = report.Department ?? ExpectedDepartment(config, report, community);
             count++;
-            if (result.CategoryCode == report.Category)
-            {
-                categoryCorrect++;
-            }
-            else
-            {
-                categoryErrors.Add((report.Category, result.CategoryCode, report.Text));
-            }
-
+            var categoryOk = result.BestGuessCode == report.Category;
+            var departmentOk = result.DepartmentId == expectedDepartment;
+            var compoundOk = reporter is null || result.CompoundId == report.Compound;
+            categoryCorrect += categoryOk ? 1 : 0;
+            asked += result.LowConfidence ? 1 : 0;
+            wrongCategory += !result.LowConfidence && !categoryOk ? 1 : 0;
+            departmentCorrect += departmentOk ? 1 : 0;
+            wrongDepartment += !result.LowConfidence && !departmentOk ? 1 : 0;
+            confidences.Add((result.Confidence, categoryOk));
             if (reporter is not null)
             {
                 compoundChecked++;
-                if (result.CompoundId == report.Compound)
-                {
-                    compoundCorrect++;
-                }
-                else
-                {
-                    compoundErrors.Add((report.Compound, result.CompoundId, report.Text));
-                }
+                compoundCorrect += compoundOk ? 1 : 0;
             }
 
             if (report.Urgent)
@@ -105,26 +188,106 @@ public static class TriageEvaluation
             {
                 falseUrgent++;
             }
+
+            if (!categoryOk || !departmentOk || !compoundOk || report.Urgent != result.Urgent)
+            {
+                misses.Add(new TriageMiss(report, result, expectedDepartment));
+            }
         }
 
-        return new EvaluationReport(count, categoryCorrect, compoundChecked, compoundCorrect, urgentTotal, urgentFound, falseUrgent, categoryErrors, compoundErrors);
+        return new EvaluationReport(count, categoryCorrect, asked, wrongCategory, departmentCorrect, wrongDepartment,
+            compoundChecked, compoundCorrect, urgentTotal, urgentFound, falseUrgent, misses, confidences);
     }
 
     /// <summary>
     /// k-fold cross-validation: the reports are dealt round-robin into k folds (deterministic);
-    /// each fold is triaged by a model trained on the other k−1 folds and the same phrases and rules.
+    /// each fold is triaged by a model trained on the other k−1 folds with the same phrases and rules.
     /// </summary>
-    public static EvaluationReport CrossValidate(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k)
+    public static EvaluationReport CrossValidate(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k, ClassifierSettings? settings = null)
     {
         var parts = new List<EvaluationReport>();
         for (var fold = 0; fold < k; fold++)
         {
             var test = reports.Where((_, i) => i % k == fold).ToList();
             var train = reports.Where((_, i) => i % k != fold).ToList();
-            var triage = new TicketTriage(config, knowledge with { Examples = train });
+            var triage = new TicketTriage(config, knowledge with { Examples = train }, store: null, settings);
             parts.Add(Evaluate(triage, config, test));
         }
 
         return EvaluationReport.Combine(parts);
+    }
+
+    /// <summary>
+    /// Chooses the classifier settings by cross-validation: out-of-fold model probabilities are
+    /// collected once, then every phrase weight, temperature and ask threshold of the grid is
+    /// scored on them. Prints one line per setting; returns the out-of-fold log-loss best setting's line.
+    /// </summary>
+    public static string Tune(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k)
+    {
+        var outOfFold = new List<(string Label, double[] Model, string Stripped, bool Urgent, double Urgency, bool Cue, bool Context, bool Always)>();
+        CategoryClassifier? classifier = null;
+        for (var fold = 0; fold < k; fold++)
+        {
+            var train = reports.Where((_, i) => i % k != fold).ToList();
+            var triage = new TicketTriage(config, knowledge with { Examples = train });
+            classifier = triage.Classifier;
+            foreach (var report in reports.Where((_, i) => i % k == fold))
+            {
+                var (model, stripped, urgency, cue, context) = triage.Explain(report.Text);
+                outOfFold.Add((report.Category, model, stripped, report.Urgent, urgency, cue, context, config.FindCategory(report.Category)?.AlwaysUrgent ?? false));
+            }
+        }
+
+        var sb = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        var codes = classifier!.Codes;
+        foreach (var weight in new[] { 0.0, 0.25, 0.5, 1.0 })
+        {
+            foreach (var temperature in new[] { 0.5, 0.75, 1.0, 1.5 })
+            {
+                var settings = new ClassifierSettings(weight, temperature, 0, 0);
+                var scored = outOfFold.Select(o =>
+                {
+                    var p = classifier.Combine(o.Stripped, o.Model, settings);
+                    var best = Array.IndexOf(p, p.Max());
+                    var truth = codes.ToList().IndexOf(o.Label);
+                    return (Confidence: p[best], Correct: codes[best] == o.Label, LogLoss: -Math.Log(Math.Max(truth < 0 ? 1e-9 : p[truth], 1e-9)));
+                }).ToList();
+                sb.Append(c, $"phrases×{weight:0.00} T={temperature:0.00}: accuracy {scored.Count(s => s.Correct) / (double)scored.Count:P1}, log-loss {scored.Average(s => s.LogLoss):0.000}; ask below →");
+                foreach (var threshold in new[] { 0.4, 0.5, 0.6, 0.7 })
+                {
+                    var askedN = scored.Count(s => s.Confidence < threshold);
+                    var wrong = scored.Count(s => s.Confidence >= threshold && !s.Correct);
+                    sb.Append(c, $" {threshold:0.0}: asked {askedN / (double)scored.Count:P1} wrong {wrong / (double)scored.Count:P1};");
+                }
+
+                sb.AppendLine();
+            }
+        }
+
+        // Urgency: the cue rules alone, then with the learned model from each threshold (the labelled category's alwaysUrgent counted as found).
+        foreach (var threshold in new[] { 2.0, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05 })
+        {
+            int found = 0, total = 0, falseUrgent = 0;
+            foreach (var o in outOfFold)
+            {
+                var urgent = o.Cue || o.Always || (!o.Context && o.Urgency >= threshold);
+                total += o.Urgent ? 1 : 0;
+                found += o.Urgent && urgent ? 1 : 0;
+                falseUrgent += !o.Urgent && urgent ? 1 : 0;
+            }
+
+            sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The labelled department: the labelled category routed with the labelled compound.</summary>
+    private static string ExpectedDepartment(CommunityConfig config, LabelledReport report, CommunityInfo community)
+    {
+        var category = config.FindCategory(report.Category) ?? config.OtherCategory;
+        var compound = report.Compound is { } id ? config.FindCompound(id) : null;
+        return Router.Route(category, compound, community);
     }
 }

@@ -11,6 +11,9 @@ public sealed record LabelledReport
     [JsonPropertyName("text")]
     public required string Text { get; init; }
 
+    /// <summary>Lines of the corpus that are not reports (greetings, thanks, 收到) carry this label; triage does not train on them.</summary>
+    public const string ConversationLabel = "conversation";
+
     [JsonPropertyName("category")]
     public required string Category { get; init; }
 
@@ -59,12 +62,25 @@ public sealed record LabelledReport
     }
 }
 
-/// <summary>Urgency rules: cues, negations that cancel a cue just before it, and contexts that cancel all cues.</summary>
-public sealed record UrgentRules(IReadOnlyList<string> Cues, IReadOnlyList<string> Negations, IReadOnlyList<string> NonUrgentContexts);
+/// <summary>
+/// Urgency rules: cues by hazard kind, negations that cancel a cue just before it, phrases that
+/// settle a cue later in the report (已经灭了), and contexts that cancel all cues (演练).
+/// </summary>
+public sealed record UrgentRules(
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Hazards,
+    IReadOnlyList<string> Negations,
+    IReadOnlyList<string> Hypotheticals,
+    IReadOnlyList<string> Resolved,
+    IReadOnlyList<string> NonUrgentContexts)
+{
+    /// <summary>Every cue of every kind.</summary>
+    public IReadOnlyList<string> Cues => [.. Hazards.Values.SelectMany(c => c)];
+}
 
 /// <summary>
 /// The triage knowledge shipped in <c>config/triage/</c>: weighted phrases per category
-/// (<c>phrases.yaml</c>), urgency rules (<c>urgent.yaml</c>) and labelled examples (<c>examples.jsonl</c>).
+/// (<c>phrases.yaml</c>), urgency rules (<c>urgent.yaml</c>) and labelled examples
+/// (<c>examples.jsonl</c> and the training corpus <c>corpus/*.jsonl</c>).
 /// </summary>
 public sealed record TriageKnowledge(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Phrases,
@@ -74,13 +90,27 @@ public sealed record TriageKnowledge(
     public const string PhrasesFile = "phrases.yaml";
     public const string UrgentFile = "urgent.yaml";
     public const string ExamplesFile = "examples.jsonl";
+    public const string CorpusDirectory = "corpus";
 
     public static TriageKnowledge Load(string directory)
     {
         var phrases = LoadPhrases(Path.Combine(directory, PhrasesFile));
         var urgent = LoadUrgent(Path.Combine(directory, UrgentFile));
-        var examples = LabelledReport.ReadJsonLines(Path.Combine(directory, ExamplesFile));
+        var examples = TrainingFiles(directory).SelectMany(LabelledReport.ReadJsonLines).ToList();
         return new TriageKnowledge(phrases, urgent, examples);
+    }
+
+    /// <summary>The labelled files the model is trained on, in a fixed order: examples.jsonl, then corpus/*.jsonl by name.</summary>
+    public static IReadOnlyList<string> TrainingFiles(string directory)
+    {
+        var corpus = Path.Combine(directory, CorpusDirectory);
+        var files = new List<string> { Path.Combine(directory, ExamplesFile) };
+        if (Directory.Exists(corpus))
+        {
+            files.AddRange(Directory.GetFiles(corpus, "*.jsonl").Order(StringComparer.Ordinal));
+        }
+
+        return files;
     }
 
     /// <summary>Checks that every phrase and example names a category of the config.</summary>
@@ -91,7 +121,7 @@ public sealed record TriageKnowledge(
             throw new InvalidDataException($"{PhrasesFile}: unknown category '{code}'");
         }
 
-        foreach (var e in Examples.Where(e => config.FindCategory(e.Category) is null))
+        foreach (var e in Examples.Where(e => config.FindCategory(e.Category) is null && e.Category != LabelledReport.ConversationLabel))
         {
             throw new InvalidDataException($"{ExamplesFile}: unknown category '{e.Category}' in \"{e.Text}\"");
         }
@@ -134,7 +164,20 @@ public sealed record TriageKnowledge(
             root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlSequenceNode seq
                 ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
                 : throw new InvalidDataException($"{path}: '{key}' must be a list");
-        return new UrgentRules(List("cues"), List("negations"), List("nonUrgentContexts"));
+        if (!root.Children.TryGetValue(new YamlScalarNode("hazards"), out var hazardsNode) || hazardsNode is not YamlMappingNode hazards)
+        {
+            throw new InvalidDataException($"{path}: 'hazards' must map each hazard kind to a list of cues");
+        }
+
+        var kinds = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (kind, cues) in hazards.Children)
+        {
+            kinds[((YamlScalarNode)kind).Value!] = cues is YamlSequenceNode seq
+                ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
+                : throw new InvalidDataException($"{path}: hazards.{kind} must be a list (line {cues.Start.Line})");
+        }
+
+        return new UrgentRules(kinds, List("negations"), List("hypotheticals"), List("resolved"), List("nonUrgentContexts"));
     }
 
     private static YamlMappingNode LoadYaml(string path)

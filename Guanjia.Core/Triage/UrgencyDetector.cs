@@ -1,24 +1,43 @@
 namespace Guanjia.Core.Triage;
 
+/// <summary>An urgent cue found in a report, and its hazard kind (fire, gas, electricity, structure, people, violence, alarm).</summary>
+internal readonly record struct UrgentCueMatch(string Cue, string Kind);
+
 /// <summary>
-/// Finds an urgent cue (起火, 煤气味, 被困 …) that is not negated right before it (没有冒烟)
-/// and not inside a non-urgent context (消防演练).
+/// The urgency safety net: finds a hazard cue (起火, 煤气味, 电线掉, 走失, 拿刀 …) that is not
+/// negated right before it (没有冒烟, 万一着火), not settled later in the report (已经灭了,
+/// 已经找到了), and not inside a non-urgent context (消防演练).
 /// </summary>
-internal sealed class UrgencyDetector(UrgentRules rules)
+internal sealed class UrgencyDetector
 {
     // How far back (within one clause) a negation may stand: "没有明显冒烟", not "没多久就冒烟".
     private const int NegationReach = 3;
 
-    private readonly string[] _cues = [.. rules.Cues.OrderByDescending(c => c.Length)];
+    private readonly UrgentRules _rules;
+    private readonly (string Cue, string Kind)[] _cues;
+    private readonly HashSet<string> _cueSet;
 
-    public string? FindCue(string normalized)
+    public UrgencyDetector(UrgentRules rules)
     {
-        if (rules.NonUrgentContexts.Any(c => normalized.Contains(c, StringComparison.Ordinal)))
+        _rules = rules;
+        _cues = [.. rules.Hazards.SelectMany(h => h.Value.Select(c => (c, h.Key))).OrderByDescending(c => c.c.Length)];
+        _cueSet = new HashSet<string>(_cues.Select(c => c.Cue), StringComparer.Ordinal);
+    }
+
+    public bool IsCue(string phrase) => _cueSet.Contains(phrase);
+
+    /// <summary>A drill, a talk or a lesson: nothing is in danger, whatever the words.</summary>
+    public bool InNonUrgentContext(string normalized) =>
+        _rules.NonUrgentContexts.Any(c => normalized.Contains(c, StringComparison.Ordinal));
+
+    public UrgentCueMatch? Find(string normalized)
+    {
+        if (InNonUrgentContext(normalized))
         {
             return null;
         }
 
-        foreach (var cue in _cues)
+        foreach (var (cue, kind) in _cues)
         {
             var from = 0;
             while (from < normalized.Length)
@@ -29,9 +48,9 @@ internal sealed class UrgencyDetector(UrgentRules rules)
                     break;
                 }
 
-                if (!IsNegated(normalized, at))
+                if (!IsNegated(normalized, at) && !IsSettledAfter(normalized, at + cue.Length))
                 {
-                    return cue;
+                    return new UrgentCueMatch(cue, kind);
                 }
 
                 from = at + 1;
@@ -41,7 +60,33 @@ internal sealed class UrgencyDetector(UrgentRules rules)
         return null;
     }
 
-    public bool IsNegated(string normalized, int cueStart)
+    /// <summary>Some cue is named at all, negated or settled or not (没冒烟 names smoke): then the rules, not the learned model, decide.</summary>
+    public bool NamesAnyCue(string normalized) => _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
+
+    /// <summary>The text with denied cues blanked (还没有冒烟 → 还没有; 万一着火 stays), so the classifier does not read a hazard that is denied.</summary>
+    public string WithoutNegatedCues(string normalized)
+    {
+        char[]? chars = null;
+        foreach (var (cue, _) in _cues)
+        {
+            for (var at = normalized.IndexOf(cue, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(cue, at + 1, StringComparison.Ordinal))
+            {
+                if (IsNegated(normalized, at, _rules.Negations))
+                {
+                    chars ??= normalized.ToCharArray();
+                    Array.Fill(chars, ' ', at, cue.Length);
+                }
+            }
+        }
+
+        return chars is null ? normalized : new string(chars);
+    }
+
+    /// <summary>A denial or a hypothetical stands just before the cue, in the same clause.</summary>
+    public bool IsNegated(string normalized, int cueStart) =>
+        IsNegated(normalized, cueStart, _rules.Negations) || IsNegated(normalized, cueStart, _rules.Hypotheticals);
+
+    private static bool IsNegated(string normalized, int cueStart, IReadOnlyList<string> negations)
     {
         var clauseStart = cueStart;
         while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
@@ -51,7 +96,7 @@ internal sealed class UrgencyDetector(UrgentRules rules)
 
         var windowStart = Math.Max(clauseStart, cueStart - NegationReach - 2);
         var window = normalized[windowStart..cueStart];
-        foreach (var negation in rules.Negations)
+        foreach (var negation in negations)
         {
             var at = window.LastIndexOf(negation, StringComparison.Ordinal);
             if (at >= 0 && window.Length - (at + negation.Length) <= NegationReach - 1)
@@ -62,4 +107,7 @@ internal sealed class UrgencyDetector(UrgentRules rules)
 
         return false;
     }
+
+    private bool IsSettledAfter(string normalized, int from) =>
+        _rules.Resolved.Any(r => normalized.IndexOf(r, from, StringComparison.Ordinal) >= 0);
 }

@@ -187,7 +187,14 @@ public class FakeLongConnection(string botId = FakeLongConnection.DefaultBotId, 
         var connection = Current() ?? throw new InvalidOperationException("No client is connected.");
         await SendAsync(connection, Frame("aibot_event_callback", NewId("kick"),
             EventBody("", null, new JsonObject { ["eventtype"] = "disconnected_event" })));
-        await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection", CancellationToken.None);
+        try
+        {
+            await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection", CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+            // The client closed first on reading the event, as it should.
+        }
     }
 
     /// <summary>Breaks the current connection without a close handshake (network loss).</summary>

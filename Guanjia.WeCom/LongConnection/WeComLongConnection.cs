@@ -47,6 +47,9 @@ public sealed partial class WeComLongConnection
     /// <summary>Raised on every state change (connecting, authenticated, waiting to reconnect …).</summary>
     public event Action<LongConnectionStatus>? StatusChanged;
 
+    /// <summary>A ping was acked (tests wait on it instead of guessing when the ack arrived).</summary>
+    internal event Action? PongReceived;
+
     /// <summary>Messages and events pushed by WeCom, in arrival order; completed when <see cref="RunAsync"/> ends.</summary>
     public ChannelReader<LongConnectionCallback> Callbacks => _callbacks.Reader;
 
@@ -269,8 +272,9 @@ public sealed partial class WeComLongConnection
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connectTimeout.Token);
             socket = await _connect(_settings.Url, linked.Token);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             LogConnectFailed(_logger, ex.GetType().Name);
             return new SessionEnd(SessionEndKind.Lost, false, 0);
         }
@@ -295,10 +299,9 @@ public sealed partial class WeComLongConnection
                 await SendFrameAsync(session, subscribe, cancellationToken);
                 await ReceiveLoopAsync(session, cancellationToken);
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested
-                && ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
-                // The link broke or was aborted (missed pongs, no subscribe ack): reconnect.
+                // The link broke or was aborted (missed pongs, no subscribe ack, stopping); RunAsync decides what next.
             }
             finally
             {
@@ -411,6 +414,7 @@ public sealed partial class WeComLongConnection
                 if (errCode == 0)
                 {
                     Interlocked.Exchange(ref session.MissedPongs, 0);
+                    PongReceived?.Invoke();
                 }
             }
             else

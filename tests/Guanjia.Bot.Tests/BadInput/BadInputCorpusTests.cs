@@ -238,7 +238,7 @@ public sealed partial class BadInputHost : IAsyncLifetime
     /// <summary>
     /// {{msgid}}, {{msgidNumber}}, {{now}}, {{corpId}}, {{agentId}}, {{responseUrl}} (a fresh one from
     /// the fake), {{mediaUrl}} (an encrypted JPEG served by the fake), {{repeat:C:N}}, {{deepXml:N}}
-    /// (N nested elements, closed), {{openXml:N}} (never closed), {{deepJson:N}}.
+    /// (N nested elements, closed), {{openXml:N}} (never closed), {{deepJson:N}}, {{attrXml:N}} (N attributes).
     /// </summary>
     private string Expand(string text, string msgId) => Placeholder().Replace(text, m =>
     {
@@ -257,6 +257,7 @@ public sealed partial class BadInputHost : IAsyncLifetime
             "deepXml" => "<xml>" + string.Concat(Enumerable.Repeat("<a>", N(0))) + string.Concat(Enumerable.Repeat("</a>", N(0))) + "</xml>",
             "openXml" => "<xml>" + string.Concat(Enumerable.Repeat("<a>", N(0))),
             "deepJson" => new string('[', N(0)) + new string(']', N(0)),
+            "attrXml" => "<xml " + string.Concat(Enumerable.Range(0, N(0)).Select(i => $"a{i}=\"\" ")) + "><Encrypt>abc</Encrypt></xml>",
             _ => throw new InvalidOperationException($"Unknown placeholder {m.Value} in the corpus."),
         };
     });

@@ -85,9 +85,11 @@ public sealed class OperationsTests : IAsyncLifetime
     {
         var client = _factory.CreateClient();
 
-        var response = await client.GetAsync("/healthz");
+        var text = await client.GetStringAsync("/healthz");
+        var response = await client.SendAsync(HealthRequest());
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
+        Assert.Equal("Healthy", text);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
@@ -126,6 +128,14 @@ public sealed class OperationsTests : IAsyncLifetime
         var outbox = body.RootElement.GetProperty("checks").GetProperty("outbox");
         Assert.Equal("Degraded", outbox.GetProperty("status").GetString());
         Assert.Contains("outbox stuck", outbox.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("Degraded: outbox stuck", await client.GetStringAsync("/healthz"), StringComparison.Ordinal);
+    }
+
+    private static HttpRequestMessage HealthRequest()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/healthz");
+        request.Headers.Accept.Add(new("application/json"));
+        return request;
     }
 
     [Fact]
@@ -158,7 +168,7 @@ public sealed class OperationsTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            var response = await client.GetAsync("/healthz");
+            var response = await client.SendAsync(HealthRequest());
             var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             if (body.RootElement.GetProperty("status").GetString() == wanted || DateTime.UtcNow > deadline)
             {

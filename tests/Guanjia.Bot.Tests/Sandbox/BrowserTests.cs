@@ -97,7 +97,7 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
 
         await page.Locator("nav.tabs a", new() { HasText = "积分" }).ClickAsync();
         await Expect(page.Locator("#points")).ToContainTextAsync("请选择一位人员");
-        await page.Locator("#points-filters select").SelectOptionAsync("yangfang");
+        await page.Locator("#points-filters select[name='person']").SelectOptionAsync("yangfang");
         var balance = points.RootElement.GetProperty("balance").GetInt32();
         await Expect(page.Locator("[data-figure='balance'] .value")).ToHaveTextAsync(balance.ToString(CultureInfo.InvariantCulture));
         await Expect(page.Locator("[data-figure='balance'] .name")).ToContainTextAsync("杨芳");
@@ -109,6 +109,11 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
         // The ledger never holds a full voucher code (only its owner's chat reply does).
         Assert.Matches(@"^领券 [A-Z0-9]{4}-\*{4}$", issueReason);
         Assert.Contains(issueReason, await page.Locator("#movements").InnerTextAsync(), StringComparison.Ordinal);
+        // The 记录本, the patrol calendar and the committee's 考核 table with its CSV.
+        await Expect(page.Locator("#logbook-person")).ToContainTextAsync("杨芳");
+        await Expect(page.Locator("#patrol-calendar")).ToContainTextAsync("巡查日历");
+        await Expect(page.Locator("#logbook-table")).ToContainTextAsync("管家考核");
+        await Expect(page.Locator("#logbook-csv")).Not.ToHaveAttributeAsync("aria-disabled", "true");
         await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "dashboard-points.png"), FullPage = true });
 
         await page.GotoAsync(factory.BaseAddress + "#/statements/" + month);

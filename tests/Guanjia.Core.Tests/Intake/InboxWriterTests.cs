@@ -91,7 +91,7 @@ public abstract class InboxWriterTests(string provider) : IAsyncLifetime, IDispo
         Assert.Equal(InboxWriteOutcome.Duplicate, await inbox.WriteAsync(Message(IncomingChannel.Bot, "once")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Redelivery_LongAfterTheReplayWindow_IsStillADuplicate()
     {
         // WeCom:ReplayWindow refuses callbacks older than an hour; within it, a msgid must be

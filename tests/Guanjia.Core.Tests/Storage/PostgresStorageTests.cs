@@ -110,8 +110,8 @@ public sealed class PostgresStorageTests : IAsyncLifetime
         await using var db = _db.NewDb();
 
         Assert.True(await dead.TryClaimInboxAsync(db, id, Now, CancellationToken.None));
-        Assert.False(await survivor.TryClaimInboxAsync(db, id, Now.AddSeconds(30), CancellationToken.None));
-        Assert.Empty(await survivor.ClaimDueInboxAsync(db, Now.AddSeconds(30), Now.AddSeconds(30), 10, CancellationToken.None));
+        Assert.False(await survivor.TryClaimInboxAsync(db, id, Now + (GuanjiaStorage.InboxLease / 2), CancellationToken.None));
+        Assert.Empty(await survivor.ClaimDueInboxAsync(db, Now + (GuanjiaStorage.InboxLease / 2), Now + (GuanjiaStorage.InboxLease / 2), 10, CancellationToken.None));
 
         var afterLease = Now + GuanjiaStorage.InboxLease;
         Assert.Equal([id], await survivor.ClaimDueInboxAsync(db, afterLease, afterLease, 10, CancellationToken.None));

@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Guanjia.Core.Community;
 using Guanjia.Core.Triage;
-using Xunit.Abstractions;
 
 namespace Guanjia.Core.Tests.Triage;
 
-public sealed class TicketTriageTests(TriageFixture fixture, ITestOutputHelper output) : IClassFixture<TriageFixture>
+public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<TriageFixture>
 {
     public static TheoryData<string> UrgentCues() => [.. TriageKnowledge.Load(RepoPaths.TriageKnowledge).Urgent.Cues];
 
@@ -146,33 +144,15 @@ public sealed class TicketTriageTests(TriageFixture fixture, ITestOutputHelper o
     [Fact]
     public void Triage_SameInputTwice_IsDeterministic()
     {
-        var other = new TicketTriage(fixture.Config, TriageKnowledge.Load(RepoPaths.TriageKnowledge));
+        var other = TicketTriage.Create(fixture.Config, RepoPaths.TriageKnowledge);
         var person = fixture.Config.FindPerson("hejun")!;
         var community = fixture.Config.FindCommunity("cuihu")!;
         const string text = "青云街45号院门口有人摆摊卖烧烤，油烟很大";
 
         var first = fixture.Triage.Triage(text, person, community);
         var second = other.Triage(text, person, community);
+
         Assert.Equal(first with { Candidates = [] }, second with { Candidates = [] });
         Assert.Equal(first.Candidates, second.Candidates);
-    }
-
-    [Fact]
-    public void Triage_ThousandReports_TakeWellUnderAMillisecondEach()
-    {
-        var person = fixture.Config.FindPerson("hejun")!;
-        var community = fixture.Config.FindCommunity("cuihu")!;
-        fixture.Triage.Triage("热身", person, community);
-
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < 1000; i++)
-        {
-            fixture.Triage.Triage("钱局街18号院楼道里有人给电动车充电，插线板从屋里拉出来的", person, community);
-        }
-
-        output.WriteLine($"1000 reports: {watch.Elapsed.TotalMilliseconds:F0} ms");
-
-        // A generous bound for a shared build machine.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"1000 reports took {watch.Elapsed}");
     }
 }

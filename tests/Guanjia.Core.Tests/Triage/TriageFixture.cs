@@ -10,7 +10,7 @@ public sealed class TriageFixture
     {
         Config = CommunityConfigLoader.Load(RepoPaths.CommunityYaml);
         Knowledge = TriageKnowledge.Load(RepoPaths.TriageKnowledge);
-        Triage = new TicketTriage(Config, Knowledge);
+        Triage = TicketTriage.Create(Config, RepoPaths.TriageKnowledge);
     }
 
     public CommunityConfig Config { get; }

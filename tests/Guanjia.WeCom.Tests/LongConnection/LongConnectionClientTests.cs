@@ -36,6 +36,7 @@ public class LongConnectionClientTests
         {
             h.Time.Advance(TimeSpan.FromSeconds(n == 1 ? 1 : 30));
             await h.Server.WaitUntilAsync(s => s.Frames.Count(f => f.Cmd == "ping") == n);
+            await h.NextPongAsync();
         }
 
         var pings = h.Server.Frames.Where(f => f.Cmd == "ping").ToList();

@@ -11,6 +11,7 @@ internal sealed class LongConnectionHarness : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private readonly Channel<LongConnectionStatus> _statuses = Channel.CreateUnbounded<LongConnectionStatus>();
+    private readonly Channel<bool> _pongs = Channel.CreateUnbounded<bool>();
     private readonly CancellationTokenSource _stop = new();
 
     private LongConnectionHarness(FakeLongConnectionServer server, string secret)
@@ -21,6 +22,7 @@ internal sealed class LongConnectionHarness : IAsyncDisposable
             Time,
             new ListLogger<WeComLongConnection>(Logs));
         Client.StatusChanged += s => _statuses.Writer.TryWrite(s);
+        Client.PongReceived += () => _pongs.Writer.TryWrite(true);
     }
 
     public FakeLongConnectionServer Server { get; }
@@ -58,6 +60,12 @@ internal sealed class LongConnectionHarness : IAsyncDisposable
                 return status;
             }
         }
+    }
+
+    public async Task NextPongAsync()
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        await _pongs.Reader.ReadAsync(timeout.Token);
     }
 
     public async Task<LongConnectionCallback> NextCallbackAsync()

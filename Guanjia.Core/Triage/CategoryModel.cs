@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+
+namespace Guanjia.Core.Triage;
+
+/// <summary>
+/// The learned part of the category decision: ML.NET maximum-entropy (multinomial logistic
+/// regression, SDCA) over character 1–3-grams of the place-stripped text and jieba word
+/// 1–2-grams. Training is deterministic (fixed seed, one thread). <see cref="Probabilities"/> is thread-safe.
+/// </summary>
+internal sealed class CategoryModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+    private readonly ConcurrentBag<PredictionEngine<CategoryRow, CategoryPrediction>> _engines = [];
+    private readonly int[] _slotOfCode;
+
+    private CategoryModel(MLContext ml, ITransformer model, IReadOnlyList<string> modelCodes, IReadOnlyList<string> codes)
+    {
+        _ml = ml;
+        _model = model;
+        _slotOfCode = [.. codes.Select(c => modelCodes.ToList().IndexOf(c))];
+        Codes = modelCodes;
+    }
+
+    /// <summary>The categories the model knows, in the order of its score slots.</summary>
+    public IReadOnlyList<string> Codes { get; }
+
+    // L2 regularisation of SDCA, chosen by 3-fold cross-validation over the corpus (1e-3: 70 %, 1e-4: 81 %, 1e-5: 84 % model alone).
+    private const float L2 = 1e-5f;
+
+    public static CategoryModel Train(IReadOnlyList<string> codes, IEnumerable<(ClassifierInput Input, string Label)> examples)
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = examples
+            .Where(e => codes.Contains(e.Label))
+            .Select(e => new CategoryRow { Text = e.Input.Chars, Words = e.Input.Words, Label = e.Label })
+            .ToList();
+        if (rows.Count == 0)
+        {
+            throw new InvalidOperationException("No labelled examples to train the category model on.");
+        }
+
+        var keys = ml.Data.LoadFromEnumerable(codes.Select(c => new CategoryKey { Label = c }));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Label", keyData: keys)
+            .Append(ml.Transforms.Text.FeaturizeText("Chars", CharOptions(), "Text"))
+            .Append(ml.Transforms.Text.FeaturizeText("WordGrams", WordOptions(), "Words"))
+            .Append(ml.Transforms.Concatenate("Features", "Chars", "WordGrams"))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
+            {
+                NumberOfThreads = 1,
+                MaximumNumberOfIterations = 30,
+                L2Regularization = L2,
+            }));
+        var model = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
+        return new CategoryModel(ml, model, codes, codes);
+    }
+
+    public static CategoryModel Load(string path, IReadOnlyList<string> modelCodes, IReadOnlyList<string> codes)
+    {
+        var ml = new MLContext(seed: 1);
+        using var stream = File.OpenRead(path);
+        var model = ml.Model.Load(stream, out _);
+        return new CategoryModel(ml, model, modelCodes, codes);
+    }
+
+    public void Save(string path)
+    {
+        using var stream = File.Create(path);
+        _ml.Model.Save(_model, SchemaOf(_ml), stream);
+    }
+
+    /// <summary>Probabilities aligned with the <c>codes</c> given at construction (0 for a code the model does not know).</summary>
+    public double[] Probabilities(ClassifierInput input)
+    {
+        if (!_engines.TryTake(out var engine))
+        {
+            engine = _ml.Model.CreatePredictionEngine<CategoryRow, CategoryPrediction>(_model);
+        }
+
+        try
+        {
+            var scores = engine.Predict(new CategoryRow { Text = input.Chars, Words = input.Words, Label = "" }).Score;
+            var result = new double[_slotOfCode.Length];
+            for (var k = 0; k < result.Length; k++)
+            {
+                result[k] = _slotOfCode[k] is var slot and >= 0 && slot < scores.Length ? scores[slot] : 0;
+            }
+
+            return result;
+        }
+        finally
+        {
+            _engines.Add(engine);
+        }
+    }
+
+    private static DataViewSchema SchemaOf(MLContext ml) =>
+        ml.Data.LoadFromEnumerable(Array.Empty<CategoryRow>()).Schema;
+
+    private static TextFeaturizingEstimator.Options CharOptions() => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.None,
+        KeepPunctuations = false,
+        KeepNumbers = true,
+        KeepDiacritics = true,
+        WordFeatureExtractor = null,
+        CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = true },
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
+
+    private static TextFeaturizingEstimator.Options WordOptions() => new()
+    {
+        CaseMode = TextNormalizingEstimator.CaseMode.None,
+        KeepPunctuations = false,
+        KeepNumbers = true,
+        KeepDiacritics = true,
+        CharFeatureExtractor = null,
+        WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+        Norm = TextFeaturizingEstimator.NormFunction.L2,
+    };
+}
+
+internal sealed class CategoryRow
+{
+    public string Text { get; set; } = "";
+
+    public string Words { get; set; } = "";
+
+    public string Label { get; set; } = "";
+}
+
+internal sealed class CategoryPrediction
+{
+    [ColumnName("Score")]
+    public float[] Score { get; set; } = [];
+}
+
+internal sealed class CategoryKey
+{
+    public string Label { get; set; } = "";
+}

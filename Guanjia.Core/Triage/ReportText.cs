@@ -1,0 +1,94 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Guanjia.Core.Community;
+using JiebaNet.Segmenter;
+
+namespace Guanjia.Core.Triage;
+
+/// <summary>What the classifier sees of a report: characters without places, and its words.</summary>
+internal readonly record struct ClassifierInput(string Chars, string Words);
+
+/// <summary>
+/// Prepares a report for the category classifier: compound names, community names, street
+/// addresses and digits removed (so <c>五华山…</c> or <c>3号院</c> cannot sway the category), and
+/// the words as jieba.NET segments them.
+/// </summary>
+internal sealed partial class ReportText
+{
+    // jieba.NET's segmenter loads a 5 MB dictionary once (about a second); instances share it.
+    [ThreadStatic]
+    private static JiebaSegmenter? _threadSegmenter;
+
+    private readonly PlaceResolver _places;
+    private readonly string[] _communityNames;
+
+    public ReportText(CommunityConfig config, PlaceResolver places)
+    {
+        _places = places;
+        _communityNames = [.. config.Communities.Select(c => TextNormalizer.Normalize(c.Name)).Append(TextNormalizer.Normalize(config.Street.Name))];
+    }
+
+    /// <summary>Loads the segmenter's dictionary now (off the request path).</summary>
+    public static void WarmUp() => Segment("预热");
+
+    public ClassifierInput Prepare(string normalized)
+    {
+        var chars = StripPlaces(normalized);
+        return new ClassifierInput(chars, Segment(chars));
+    }
+
+    /// <summary>Removes compound names, community names and house numbers so addresses do not sway the category.</summary>
+    internal string StripPlaces(string normalized)
+    {
+        var chars = normalized.ToCharArray();
+        foreach (var (start, length) in _places.PlaceSpans(normalized))
+        {
+            Array.Fill(chars, ' ', start, length);
+        }
+
+        var text = new string(chars);
+        foreach (var name in _communityNames)
+        {
+            text = text.Replace(name, " ", StringComparison.Ordinal);
+        }
+
+        text = Address().Replace(text, " ");
+        // Digits become #; a removed place leaves one space, so 五华山小区楼道 and 楼道 read alike.
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                if (sb.Length > 0 && sb[^1] != ' ')
+                {
+                    sb.Append(' ');
+                }
+            }
+            else
+            {
+                sb.Append(char.IsAsciiDigit(c) ? '#' : c);
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string Segment(string text)
+    {
+        _threadSegmenter ??= new JiebaSegmenter();
+        var sb = new StringBuilder(text.Length * 2);
+        foreach (var word in _threadSegmenter.Cut(text, cutAll: false, hmm: true))
+        {
+            if (word.Any(TextNormalizer.IsWordChar))
+            {
+                sb.Append(word).Append(' ');
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    // A street address not in the config: 光华街33号, 华山西路108号院.
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}{0,4}(?:路|街|巷)\d+号院?")]
+    private static partial Regex Address();
+}

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Guanjia.Bench.Triage.TriageBenchmarks).Assembly).Run(args);
