@@ -40,5 +40,9 @@ async function renderDeadLetters(main) {
 }
 
 tabs.push({ id: "inbox", title: "死信", render: renderDeadLetters });
-// app.js drew the tab bar before this file was read: draw it again with this tab.
-route();
+// app.js may have drawn the tab bar before this file was read: add the link, and open the tab if asked for.
+if ((location.hash || "").startsWith("#/inbox")) {
+  route();
+} else if (!$('#tabs a[href="#/inbox"]')) {
+  $("#tabs").insertAdjacentHTML("beforeend", `<a href="#/inbox">死信</a>`);
+}
