@@ -1,4 +1,5 @@
 using Guanjia.Bot.Api;
+using Guanjia.Bot.Backup;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
@@ -17,6 +18,12 @@ using Guanjia.WeCom.Api;
 if (args is ["replay", ..])
 {
     Environment.ExitCode = await ReplayCommand.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["backup", ..])
+{
+    Environment.ExitCode = await BackupCommand.RunAsync(args[1..]);
     return;
 }
 
@@ -61,7 +68,7 @@ app.UseAuthorization();
 
 app.MapGuanjiaOperations();
 app.MapWeComCallbacks();
-app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi();
+app.MapGroup("/api").RequireAuthorization().MapTicketsApi().MapMediaApi().MapJobsApi().MapPointsApi().MapFiguresApi().MapInboxApi();
 app.MapDashboard();
 app.MapSandbox();
 

@@ -1,3 +1,4 @@
+using Guanjia.Core.Intake;
 using System.ComponentModel.DataAnnotations;
 
 namespace Guanjia.Bot.Hosting;
@@ -44,4 +45,8 @@ public sealed class IntakeOptions
 
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Intake:MergeWindow must be a duration between 00:00:00 and 01:00:00.")]
     public TimeSpan MergeWindow { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Failed attempts after which a message becomes a dead letter (see InboxRetryPolicy).</summary>
+    [Range(1, 100, ErrorMessage = "Intake:MaxAttempts must be a whole number from 1 to 100.")]
+    public int MaxAttempts { get; set; } = InboxRetryPolicy.DefaultMaxAttempts;
 }

@@ -54,6 +54,11 @@ internal static class HostingExtensions
             sp.GetRequiredService<IOptions<MediaOptions>>().Value.Root, builder.Environment.ContentRootPath)));
         services.AddSingleton(sp => new PhotoProcessor(new PhotoOptions(), sp.GetRequiredService<PhotoStore>()));
         services.AddSingleton<InboxWriter>();
+        services.AddSingleton(sp => new InboxRetryPolicy(
+            sp.GetRequiredService<IOptions<IntakeOptions>>().Value.MaxAttempts,
+            sp.GetRequiredService<CommunityConfig>(),
+            sp.GetRequiredService<StreetCalendar>().Zone,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IntakeProcessor>();
         services.AddScoped<Guanjia.Core.Commands.CommandProcessor>();
         return builder;

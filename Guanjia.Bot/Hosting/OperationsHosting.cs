@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Guanjia.Core.Intake;
 using Guanjia.Core.Operations;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Storage;
@@ -183,7 +184,7 @@ internal sealed partial class OperationsSampler(
 
     public static async Task<OperationsSample> SampleAsync(GuanjiaDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var inbox = await db.Inbox.CountAsync(m => m.ProcessedAt == null, cancellationToken);
+        var inbox = await db.Inbox.CountAsync(m => m.ProcessedAt == null && m.DeadAt == null, cancellationToken);
         var outbox = await db.Outbox.CountAsync(m => m.State == OutboxState.Pending, cancellationToken);
         var held = await db.Outbox.CountAsync(m => m.State == OutboxState.Held, cancellationToken);
         var dropped = await db.Outbox.CountAsync(m => m.State == OutboxState.Dropped, cancellationToken);
@@ -196,16 +197,9 @@ internal sealed partial class OperationsSampler(
             oldest is { } at && now > at ? now - at : TimeSpan.Zero);
     }
 
-    /// <summary>
-    /// The hook for the inbox's dead-letter state. The inbox has no such column yet: this counts nothing
-    /// until it does; then count its dead letters here.
-    /// </summary>
-    private static Task<long> InboxDeadLettersAsync(GuanjiaDbContext db, CancellationToken cancellationToken)
-    {
-        _ = db;
-        _ = cancellationToken;
-        return Task.FromResult(0L);
-    }
+    /// <summary>Dead letters: failed <c>Intake:MaxAttempts</c> times, waiting for a person (InboxRetryPolicy).</summary>
+    private static async Task<long> InboxDeadLettersAsync(GuanjiaDbContext db, CancellationToken cancellationToken) =>
+        await InboxRetryPolicy.DeadLetters(db).CountAsync(cancellationToken);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Sampling inbox and outbox depth failed")]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Guanjia.Core.Intake;
 using Guanjia.Core.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Guanjia.Bot.Intake;
 
@@ -9,10 +8,12 @@ namespace Guanjia.Bot.Intake;
 /// Processes stored inbox messages in the background: those this instance just committed, those
 /// left unprocessed by a crash or restart (here or on another instance, once its lease ran out),
 /// and failed ones again with back-off. Each row is claimed before it is processed, so instances
-/// sharing a database never work on the same message.
+/// sharing a database never work on the same message. A message that keeps failing becomes a dead
+/// letter (<see cref="InboxRetryPolicy"/>).
 /// </summary>
 internal sealed partial class IntakeWorker(
     InboxWriter inbox,
+    InboxRetryPolicy policy,
     GuanjiaStorage storage,
     IServiceScopeFactory scopes,
     TimeProvider time,
@@ -116,18 +117,42 @@ internal sealed partial class IntakeWorker(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogProcessFailed(logger, id, ex.GetType().Name);
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
-            var attempts = await db.Inbox.Where(m => m.Id == id).Select(m => m.Attempts).FirstOrDefaultAsync(CancellationToken.None);
-            // Failed ones wait 2^attempts seconds (at most ten minutes), on whichever instance picks them up.
-            var retryAt = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, attempts + 1)));
-            await GuanjiaStorage.ReleaseInboxAfterFailureAsync(db, id, ex.GetType().Name, retryAt);
+            await RecordFailureAsync(id, ex.GetType().Name);
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Inbox {InboxId} failed ({Error}); it will be retried")]
-    private static partial void LogProcessFailed(ILogger logger, long inboxId, string error);
+    /// <summary>Back-off or dead letter (InboxRetryPolicy); if even that fails, the lease runs out and the row is claimed again.</summary>
+    private async Task RecordFailureAsync(long id, string error)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+            var outcome = await policy.RecordFailureAsync(db, id, error, CancellationToken.None);
+            switch (outcome)
+            {
+                case InboxFailureOutcome.Retry retry:
+                    LogProcessFailed(logger, id, error, retry.Attempts, retry.At);
+                    break;
+                case InboxFailureOutcome.Dead dead:
+                    LogDeadLetter(logger, id, error, dead.Attempts);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogRecordFailed(logger, id, error, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Inbox {InboxId} failed ({Error}), attempt {Attempts}; it will be retried at {RetryAt}")]
+    private static partial void LogProcessFailed(ILogger logger, long inboxId, string error, int attempts, DateTimeOffset retryAt);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Inbox {InboxId} failed ({Error}) {Attempts} times: dead letter, the community's secretaries are told")]
+    private static partial void LogDeadLetter(ILogger logger, long inboxId, string error, int attempts);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Inbox {InboxId} failed ({Error}) and the failure could not be recorded; it is tried again when its lease runs out")]
+    private static partial void LogRecordFailed(ILogger logger, long inboxId, string error, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Inbox poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);

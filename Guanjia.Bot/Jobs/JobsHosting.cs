@@ -134,7 +134,12 @@ internal static class JobsHosting
             Schedule<TriageRetrainJob>(q, "triage-retrain", options.TriageRetrain, zone);
             q.AddJobListener<Hosting.JobRunMetrics>(GroupMatcher<JobKey>.GroupEquals(Group));
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // The scheduler starts once the endpoints answer: a restart accepts WeCom's callbacks first.
+        services.AddQuartzHostedService(o =>
+        {
+            o.WaitForJobsToComplete = true;
+            o.AwaitApplicationStarted = true;
+        });
         return builder;
     }
 

@@ -65,7 +65,8 @@ public sealed partial class IntakeProcessor
     public async Task ProcessAsync(long inboxId, CancellationToken cancellationToken)
     {
         var row = await _db.Inbox.FirstOrDefaultAsync(m => m.Id == inboxId, cancellationToken);
-        if (row is null || row.ProcessedAt is not null)
+        // A dead letter waits for a person (POST /api/inbox/{id}/retry), even if a queue still names it.
+        if (row is null || row.ProcessedAt is not null || row.DeadAt is not null)
         {
             return;
         }

@@ -3,6 +3,7 @@ using Guanjia.Core.Intake;
 using Guanjia.Core.Storage.Postgres;
 using Guanjia.Core.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Guanjia.Core.Storage;
@@ -56,6 +57,19 @@ public abstract class GuanjiaStorage
     /// <summary>Creates the database if it is missing and applies the migrations of this provider's set, once across instances.</summary>
     public abstract Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether every migration of the assembly is already applied (one read of the history table; false when the database is new).</summary>
+    protected static async Task<bool> NothingPendingAsync(GuanjiaDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        return db.Database.GetMigrations().All(applied.Contains);
+    }
+
     /// <summary>Makes the commits on this open connection durable even on power loss (the inbox's promise to WeCom).</summary>
     public virtual Task MakeCommitsDurableAsync(DbConnection connection, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
@@ -89,9 +103,9 @@ public abstract class GuanjiaStorage
                 .SetProperty(m => EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil), retryAt),
             CancellationToken.None);
 
-    /// <summary>Rows due for a claim: neither processed nor held, and old enough that their own instance had its turn.</summary>
+    /// <summary>Rows due for a claim: neither processed, dead nor held, and old enough that their own instance had its turn.</summary>
     protected static IQueryable<InboxMessage> Due(GuanjiaDbContext db, DateTimeOffset now, DateTimeOffset freshBefore) =>
-        db.Inbox.Where(m => m.ProcessedAt == null
+        db.Inbox.Where(m => m.ProcessedAt == null && m.DeadAt == null
             && (EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) == null || EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) <= now)
             && m.ReceivedAt <= freshBefore);
 }

@@ -27,6 +27,12 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        // A restart: nothing to apply, so neither the advisory lock nor Migrate() is needed.
+        if (await NothingPendingAsync(db, cancellationToken))
+        {
+            return;
+        }
+
         var creator = db.GetService<IRelationalDatabaseCreator>();
         if (!await creator.ExistsAsync(cancellationToken))
         {
@@ -71,7 +77,7 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
             UPDATE "Inbox" SET "LeasedBy" = {InstanceId}, "LeaseUntil" = {until}
             WHERE "Id" IN (
                 SELECT "Id" FROM "Inbox"
-                WHERE "ProcessedAt" IS NULL AND ("LeaseUntil" IS NULL OR "LeaseUntil" <= {nowMs}) AND "ReceivedAt" <= {fresh}
+                WHERE "ProcessedAt" IS NULL AND "DeadAt" IS NULL AND ("LeaseUntil" IS NULL OR "LeaseUntil" <= {nowMs}) AND "ReceivedAt" <= {fresh}
                 ORDER BY "Id" LIMIT {max}
                 FOR UPDATE SKIP LOCKED)
             RETURNING "Id" AS "Value"
@@ -109,7 +115,7 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
         var owner = InstanceId;
         // One UPDATE decides: a second instance blocks on the row lock, then sees the lease and updates nothing.
         var claimed = await db.Inbox
-            .Where(m => m.Id == id && m.ProcessedAt == null
+            .Where(m => m.Id == id && m.ProcessedAt == null && m.DeadAt == null
                 && (EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) == null
                     || EF.Property<DateTimeOffset?>(m, InboxLeaseColumns.LeaseUntil) <= now
                     || EF.Property<string?>(m, InboxLeaseColumns.LeasedBy) == owner))

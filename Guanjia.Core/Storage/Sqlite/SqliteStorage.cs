@@ -32,7 +32,13 @@ public sealed class SqliteStorage : GuanjiaStorage
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        // A restart after a crash must answer WeCom within seconds: compare the applied list with the
+        // assembly's once and skip Migrate() (its lock and checks) when nothing is pending.
+        if (!await NothingPendingAsync(db, cancellationToken))
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         // WAL (persistent) lets readers run beside the writer; see SqliteSynchronousNormal for sync.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }

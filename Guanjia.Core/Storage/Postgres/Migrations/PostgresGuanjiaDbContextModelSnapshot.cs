@@ -42,6 +42,9 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<long?>("DeadAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");

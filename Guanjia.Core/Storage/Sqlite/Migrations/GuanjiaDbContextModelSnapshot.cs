@@ -35,6 +35,9 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeadAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastError")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
