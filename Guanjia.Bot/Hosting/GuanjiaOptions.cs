@@ -1,5 +1,5 @@
-using Guanjia.Core.Intake;
 using System.ComponentModel.DataAnnotations;
+using Guanjia.Core.Intake;
 
 namespace Guanjia.Bot.Hosting;
 
