@@ -2,6 +2,7 @@ using System.Text.Json;
 using Guanjia.Core.Commands;
 using Guanjia.Core.Community;
 using Guanjia.Core.Messages;
+using Guanjia.Core.Operations;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
 using Guanjia.Core.Points;
@@ -44,7 +45,8 @@ public sealed partial class IntakeProcessor
         StreetCalendar calendar,
         CommandProcessor commands,
         TimeProvider time,
-        ILogger<IntakeProcessor> logger)
+        ILogger<IntakeProcessor> logger,
+        GuanjiaMetrics? metrics = null)
     {
         _db = db;
         _config = config;
@@ -55,7 +57,7 @@ public sealed partial class IntakeProcessor
         _logger = logger;
         _commands = commands;
         _classifier = new MessageClassifier(db, config, triage, settings, time);
-        _reports = new ReportHandler(db, config, triage, settings, texts, calendar, time, logger);
+        _reports = new ReportHandler(db, config, triage, settings, texts, calendar, time, logger, metrics);
         _photoHandlers = new PhotoHandlers(db, config, settings, texts, time);
         _amendment = new TicketAmendment(db, config, texts);
     }

@@ -1,5 +1,6 @@
 using Guanjia.Core.Community;
 using Guanjia.Core.Intake;
+using Guanjia.Core.Operations;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
 using Guanjia.Core.Storage;
@@ -23,7 +24,8 @@ public sealed partial class ReportHandler(
     TicketTexts texts,
     StreetCalendar calendar,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    GuanjiaMetrics? metrics = null)
 {
     private const int MaxText = 2000;
     private const int AskCandidates = 3;
@@ -125,7 +127,9 @@ public sealed partial class ReportHandler(
         string text, Person person, CommunityInfo community, string conversation, DateTimeOffset now,
         CancellationToken cancellationToken, bool forceAsk = false)
     {
+        var started = time.GetTimestamp();
         var result = triage.Triage(text, person, community);
+        metrics?.RecordTriage(time.GetElapsedTime(started));
         var ask = result.LowConfidence || forceAsk;
         var category = ask ? config.OtherCategory : config.FindCategory(result.CategoryCode) ?? config.OtherCategory;
         var urgent = result.Urgent || category.AlwaysUrgent;

@@ -22,10 +22,27 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
             : $"{community}（未注明小区）";
     }
 
+    /// <summary>The line an urgent report's reader needs before anything else.</summary>
+    public const string GeneralSafety = "注意自身安全，远离危险；情况紧急请直接拨打110、119或120。";
+
+    /// <summary>
+    /// Safety first: the category's <c>advice</c> (e.g. gas, fire), or for any other urgent report a
+    /// short general line; null when neither applies.
+    /// </summary>
+    public string? SafetyLine(Ticket ticket) =>
+        config.FindCategory(ticket.Category)?.Advice is { Length: > 0 } advice ? advice
+        : ticket.Urgent ? GeneralSafety
+        : null;
+
     public string Acknowledgement(Ticket ticket, IReadOnlyList<string> photoFailures)
     {
-        var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"**已受理 #{ticket.Number}**{(ticket.Urgent ? "（紧急）" : "")}\n")
+        var text = new StringBuilder();
+        if (SafetyLine(ticket) is { } safety)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"**{safety}**\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"**已受理 #{ticket.Number}**{(ticket.Urgent ? "（紧急）" : "")}\n")
             .Append(CultureInfo.InvariantCulture, $"分类：{CategoryName(ticket.Category)}{(ticket.LowConfidence ? "（待社区确认）" : "")}\n")
             .Append(CultureInfo.InvariantCulture, $"地点：{Place(ticket)}\n")
             .Append(CultureInfo.InvariantCulture, $"承办：{DepartmentName(ticket.Department)}\n")

@@ -118,7 +118,7 @@ public sealed class SchedulerPersistenceTests
             await ((IAsyncLifetime)factory).DisposeAsync();
         }
 
-        string[] expected = ["daily-digest", "overdue-list", "reminder-scan", "voucher-expiry", "weekly-report"];
+        string[] expected = ["daily-digest", "overdue-list", "reminder-scan", "triage-retrain", "voucher-expiry", "weekly-report"];
         Assert.Equal(expected, first.Jobs);
         Assert.Equal(expected, second.Jobs);
         Assert.Equal(expected, second.Triggers.Select(t => t.Name));
