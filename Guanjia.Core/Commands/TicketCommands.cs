@@ -423,21 +423,10 @@ public static class TicketCommands
 
     internal static void AddAfterPhoto(Ticket ticket, CommandPhoto photo, DateTimeOffset now, List<string> added)
     {
-        if (ticket.Photos.Any(p => p.PhotoId == photo.Id && p.Stage == PhotoStages.After))
+        if (ticket.AttachPhoto(photo.Id, PhotoStages.After, photo.Width, photo.Height, photo.PerceptualHash, now))
         {
-            return;
+            added.Add(photo.Id);
         }
-
-        ticket.Photos.Add(new TicketPhoto
-        {
-            PhotoId = photo.Id,
-            Stage = PhotoStages.After,
-            Width = photo.Width,
-            Height = photo.Height,
-            PerceptualHash = photo.PerceptualHash,
-            CreatedAt = now,
-        });
-        added.Add(photo.Id);
     }
 
     private static Department? FindDepartment(CommunityConfig config, string name)

@@ -247,20 +247,7 @@ public sealed partial class ReportHandler(
             return;
         }
 
-        if (ticket.Photos.Any(p => p.PhotoId == photo.Id))
-        {
-            return;
-        }
-
-        ticket.Photos.Add(new TicketPhoto
-        {
-            PhotoId = photo.Id,
-            Stage = PhotoStages.Before,
-            Width = photo.Width,
-            Height = photo.Height,
-            PerceptualHash = photo.PerceptualHash,
-            CreatedAt = now,
-        });
+        ticket.AttachPhoto(photo.Id, PhotoStages.Before, photo.Width, photo.Height, photo.PerceptualHash, now);
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Ticket #{Number} created ({Category} → {Department}, urgent {Urgent}) from inbox {InboxId}")]

@@ -76,21 +76,10 @@ public sealed class TicketAmendment(GuanjiaDbContext db, CommunityConfig config,
         var added = new List<string>();
         foreach (var photo in photos)
         {
-            if (ticket.Photos.Any(p => p.PhotoId == photo.Id))
+            if (ticket.AttachPhoto(photo.Id, PhotoStages.Before, photo.Width, photo.Height, photo.PerceptualHash, now))
             {
-                continue;
+                added.Add(photo.Id);
             }
-
-            ticket.Photos.Add(new TicketPhoto
-            {
-                PhotoId = photo.Id,
-                Stage = PhotoStages.Before,
-                Width = photo.Width,
-                Height = photo.Height,
-                PerceptualHash = photo.PerceptualHash,
-                CreatedAt = now,
-            });
-            added.Add(photo.Id);
         }
 
         if (added.Count > 0)

@@ -29,6 +29,30 @@ public sealed class Ticket
     public int? MergedInto { get; set; }
 
     public List<TicketPhoto> Photos { get; } = [];
+
+    /// <summary>
+    /// Attaches a stored photo at <paramref name="stage"/>; false when the ticket already has it. A
+    /// before-photo is never attached twice; an after-photo may repeat a before-photo (a department
+    /// answering with the steward's own picture) but not another after-photo.
+    /// </summary>
+    public bool AttachPhoto(string photoId, string stage, int width, int height, long perceptualHash, DateTimeOffset at)
+    {
+        if (Photos.Any(p => p.PhotoId == photoId && (stage == PhotoStages.Before || p.Stage == stage)))
+        {
+            return false;
+        }
+
+        Photos.Add(new TicketPhoto
+        {
+            PhotoId = photoId,
+            Stage = stage,
+            Width = width,
+            Height = height,
+            PerceptualHash = perceptualHash,
+            CreatedAt = at,
+        });
+        return true;
+    }
     public List<TicketEvent> Events { get; } = [];
 }
 
