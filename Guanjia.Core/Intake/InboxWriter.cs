@@ -93,12 +93,6 @@ public sealed class InboxWriter : IAsyncDisposable
             try
             {
                 var ids = await WriteBatchAsync(batch);
-                lock (_rate)
-                {
-                    RollRateWindow();
-                    _rate.Current += ids.Count;
-                }
-
                 Committed?.Invoke(ids);
             }
             catch (Exception ex)
@@ -138,6 +132,13 @@ public sealed class InboxWriter : IAsyncDisposable
 
             ids.Sort();
             await transaction.CommitAsync();
+            // Counted before the writers hear back, so a caller that has its answer sees its message counted.
+            lock (_rate)
+            {
+                RollRateWindow();
+                _rate.Current += ids.Count;
+            }
+
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(outcomes[i]);
