@@ -97,8 +97,13 @@ public sealed class ChaseScanTests : IDisposable
         {
             db.TicketEvents.Add(new TicketEvent
             {
-                TicketNumber = ticket.Number, At = Monday10, Kind = TicketEventKinds.Returned, By = "hw-gao",
-                FromStatus = TicketStatus.Dispatched, ToStatus = TicketStatus.Returned, Note = "不归我们管",
+                TicketNumber = ticket.Number,
+                At = Monday10,
+                Kind = TicketEventKinds.Returned,
+                By = "hw-gao",
+                FromStatus = TicketStatus.Dispatched,
+                ToStatus = TicketStatus.Returned,
+                Note = "不归我们管",
             });
             await db.SaveChangesAsync();
         }
