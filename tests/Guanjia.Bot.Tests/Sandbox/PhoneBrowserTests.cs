@@ -86,6 +86,8 @@ public sealed partial class PhoneBrowserTests(SandboxFactory factory) : IClassFi
         var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
         var (scroll, inner) = (widths[0], widths[1]);
         Assert.True(scroll <= inner, $"{what}: the page is {scroll} px wide in a {inner} px viewport");
+        // A mobile browser zooms out to fit wide content, which widens innerWidth instead of scrolling.
+        Assert.True(inner == Width, $"{what}: the browser zoomed out to a {inner} px layout to fit the page");
     }
 
     [GeneratedRegex(@"已受理 #(\d+)")]
