@@ -46,8 +46,18 @@ public static class TicketCommands
             .Append(CultureInfo.InvariantCulture, $"地点：{texts.Place(ticket)}\n")
             .Append(CultureInfo.InvariantCulture, $"承办：{texts.DepartmentName(ticket.Department)}\n")
             .Append(CultureInfo.InvariantCulture, $"时限：{texts.Time(ticket.DueAt)} 前\n")
-            .Append(CultureInfo.InvariantCulture, $"内容：{MarkdownText.Inert(ticket.Text)}\n")
-            .Append("记录：");
+            .Append(CultureInfo.InvariantCulture, $"内容：{MarkdownText.Inert(ticket.Text)}\n");
+        if (ticket.ExtensionRequest is { } pending)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"延期申请：延长{DescribeExtension(pending)}，待社区书记审批\n");
+        }
+
+        if (ticket.Satisfaction is { } rating)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"评价：{Satisfactions.Chinese(rating)}\n");
+        }
+
+        text.Append("记录：");
         foreach (var entry in ticket.Events.OrderBy(e => e.At).ThenBy(e => e.Id))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n{texts.Time(entry.At)} {EventName(entry.Kind)}（{Who(entry.By)}）");

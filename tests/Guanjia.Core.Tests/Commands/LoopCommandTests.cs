@@ -274,6 +274,22 @@ public sealed class LoopCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Show_PendingExtensionAndRating_AreListed()
+    {
+        var n = await _h.SeedAsync();
+        await _h.SayAsync("hw-gao", $"延期 {n} 3wd 等配件", SanitationGroup);
+        var pending = await _h.SayAsync("chenjing", $"查询 {n}", Wuhuashan);
+        Assert.Contains("延期申请：延长3个工作日，待社区书记审批", pending.Answer, StringComparison.Ordinal);
+        Assert.Contains("申请延期", pending.Answer, StringComparison.Ordinal);
+
+        await _h.SayAsync("hw-gao", $"办结 {n}", SanitationGroup);
+        await _h.SayAsync("lihua", $"评价 {n} 基本满意", Wuhuashan);
+        var rated = await _h.SayAsync("lihua", $"查询 {n}", Wuhuashan);
+        Assert.Contains("评价：基本满意", rated.Answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("延期申请：", rated.Answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resolve_WithPendingExtension_SettlesTheRequest()
     {
         var n = await _h.SeedAsync();
