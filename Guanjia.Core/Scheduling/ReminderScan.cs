@@ -15,8 +15,10 @@ public sealed record ReminderScanResult(int Reminders, int Messages);
 /// <summary>
 /// Walks the open tickets and records each threshold they have passed: 50% and 80% of the time
 /// limit and a late 签收 remind the department; 100% marks the ticket overdue and tells the
-/// department and the community's secretaries; 200% escalates to the street office. Everything one
-/// group is told in a scan goes out as one message.
+/// department and the community's secretaries; 200% escalates to the street office. It also chases
+/// tickets that wait for people: a resolved ticket's reporter is reminded after a day and the ticket
+/// closed after <c>street.confirmWithin</c>; a returned ticket's secretaries are reminded each day.
+/// Everything one group is told in a scan goes out as one message.
 /// </summary>
 public sealed class ReminderScan(
     GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time)
