@@ -27,6 +27,13 @@ public sealed class Ticket
     /// <summary>An earlier open ticket this one may repeat (flagged, never merged automatically).</summary>
     public int? PossibleDuplicateOf { get; set; }
     public int? MergedInto { get; set; }
+    /// <summary>随手办: the steward settled it on the spot; born closed, never dispatched, counted as 自处置.</summary>
+    public bool OnTheSpot { get; set; }
+    /// <summary>
+    /// A confidential tip (its category's <c>confidential</c>, or its text): the text, photos and reporter
+    /// reach only the department and the community's secretaries; groups see counts.
+    /// </summary>
+    public bool Confidential { get; set; }
 
     public List<TicketPhoto> Photos { get; } = [];
 
