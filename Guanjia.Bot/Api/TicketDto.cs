@@ -28,7 +28,9 @@ public sealed record TicketDto(
     DateTimeOffset? EscalatedAt,
     int? PossibleDuplicateOf,
     int? MergedInto,
-    IReadOnlyList<TicketEventDto> Events);
+    IReadOnlyList<TicketEventDto> Events,
+    bool OnTheSpot,
+    bool Confidential);
 
 internal static class TicketMapping
 {
@@ -61,6 +63,8 @@ internal static class TicketMapping
             ticket.MergedInto,
             [.. ticket.Events.OrderBy(e => e.Id).Select(e => new TicketEventDto(
                 Local(e.At), e.Kind, e.By, e.FromStatus?.Code(), e.ToStatus?.Code(), e.Note,
-                e.Photos is { Length: > 0 } photos ? photos.Split('|') : []))]);
+                e.Photos is { Length: > 0 } photos ? photos.Split('|') : []))],
+            ticket.OnTheSpot,
+            ticket.Confidential);
     }
 }

@@ -24,6 +24,8 @@ public static class TicketEventKinds
     public const string PlaceAdded = "place-added";
     /// <summary>The reporter (or a secretary) added a detail afterwards.</summary>
     public const string DetailAdded = "detail-added";
+    /// <summary>随手办: the steward settled the problem on the spot; the ticket is born closed.</summary>
+    public const string SettledOnTheSpot = "settled-on-the-spot";
 
     /// <summary>What people read for an event kind (查询).</summary>
     public static string Chinese(string kind) => kind switch
@@ -47,6 +49,7 @@ public static class TicketEventKinds
         PossibleDuplicate => "疑似重复",
         PlaceAdded => "补充地点",
         DetailAdded => "补充说明",
+        SettledOnTheSpot => "随手办（当场解决）",
         _ => kind,
     };
 }
