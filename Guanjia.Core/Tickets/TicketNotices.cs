@@ -61,6 +61,26 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         }
     }
 
+    /// <summary>
+    /// To the ticket's department; for a confidential tip held by the community office (whose group is
+    /// often the community's own) to the office's members 1:1 instead.
+    /// </summary>
+    public void ToParty(OutboxWriter outbox, string key, Ticket ticket, OutboxKind kind, string content)
+    {
+        if (config.FindDepartment(ticket.Department) is not { } department)
+        {
+            return;
+        }
+
+        if (ticket.Confidential && config.FindCommunity(ticket.Community)?.Office == department.Id)
+        {
+            outbox.ToPeople(key, department.Members, kind, content, ticket.Number);
+            return;
+        }
+
+        outbox.ToDepartment(key, department, kind, content, ticket.Number);
+    }
+
     public void ToDepartment(OutboxWriter outbox, string key, string departmentId, string content, int ticket)
     {
         if (config.FindDepartment(departmentId) is { } department)

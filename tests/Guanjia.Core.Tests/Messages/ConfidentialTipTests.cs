@@ -117,6 +117,22 @@ public sealed class ConfidentialTipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DrugsNamedInAnAddition_NeverReachTheGroup_AndMakeTheTicketConfidential()
+    {
+        await _h.SayAsync("lihua", "74号院2单元楼道里很脏，垃圾好几天没人扫", Wuhuashan);
+        _h.Time.Advance(TimeSpan.FromMinutes(1));
+        var added = await _h.SayAsync("lihua", "补充 1 晚上还有人在那个楼道里吸毒", Wuhuashan);
+
+        Assert.Equal("已补充到工单 #1。", added.Answer);
+
+        await using var db = _h.NewDb();
+        Assert.Equal(1, await db.Tickets.CountAsync());
+        Assert.True(await db.Tickets.AnyAsync(t => t.Confidential));
+        Assert.All(await ToCommunityGroupAsync(), o => Assert.DoesNotContain("吸毒", o.Content, StringComparison.Ordinal));
+        Assert.Contains(await AllOutboxAsync(), o => o.Channel == OutboxChannel.AppUser && o.Target == "chenjing" && o.Content.Contains("吸毒", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task OrdinaryReport_IsNotConfidential()
     {
         await _h.SayAsync("lihua", "74号院门口垃圾桶满了，溢出来了", Wuhuashan);
