@@ -37,6 +37,12 @@ public sealed record TicketDto(
 
     /// <summary>A 延期 waiting for a secretary (<c>2d</c>, <c>48h</c>, <c>3wd</c>), or null.</summary>
     public string? ExtensionRequest { get; init; }
+
+    /// <summary>随手办: settled on the spot by the steward, born closed, never dispatched.</summary>
+    public bool OnTheSpot { get; init; }
+
+    /// <summary>A confidential tip: its text reaches only the department and the community's secretaries.</summary>
+    public bool Confidential { get; init; }
 }
 
 internal static class TicketMapping
@@ -75,6 +81,8 @@ internal static class TicketMapping
             Satisfaction = ticket.Satisfaction,
             RatedAt = LocalOrNull(ticket.RatedAt),
             ExtensionRequest = ticket.ExtensionRequest,
+            OnTheSpot = ticket.OnTheSpot,
+            Confidential = ticket.Confidential,
         };
     }
 }

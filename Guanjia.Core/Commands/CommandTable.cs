@@ -8,6 +8,9 @@ public static class CommandTable
 {
     public const string DoneWord = "办结";
 
+    /// <summary>随手办: intake records it (with its photo) as a closed on-the-spot ticket; see <see cref="Messages.MessageClassifier"/>.</summary>
+    public const string OnTheSpotWord = "随手办";
+
     private const CommandRoles Office = CommandRoles.Secretary | CommandRoles.Admin;
 
     private static readonly CommandArg Number = new("单号", ArgKind.Ticket);
@@ -46,6 +49,7 @@ public static class CommandTable
         // 通过|驳回 may come before or after the person, so both are words the handler sorts out.
         new("审核打卡", ["patrol-review"], Office, [new("人", ArgKind.Word, Optional: true), new("通过|驳回", ArgKind.Word, Optional: true)], "审核带照片的巡查打卡，通过后加分", PointsCommands.PatrolReviewAsync),
         new("记录", ["log"], CommandRoles.Steward | Office, [new("人", ArgKind.Word, Optional: true), new("月份", ArgKind.Word, Optional: true)], "记录本：本月上报、随手办、巡查、任务和积分（书记可查本社区管家）", PointsCommands.LogbookAsync),
+        new(OnTheSpotWord, ["onspot"], CommandRoles.Steward, [new("说明", ArgKind.Text)], "附现场照片记录当场解决的问题（自处置），审核后计分", OnTheSpotCommand.ElsewhereAsync),
         new("申请", ["claim"], CommandRoles.Steward, [new("任务", ArgKind.Word), new("说明", ArgKind.Text)], "附照片申请任务积分，书记审核后加分", PointsCommands.ClaimAsync),
         new("审核申请", ["claim-review"], Office, [new("人或编号", ArgKind.Word), new("通过|驳回", ArgKind.Word, Optional: true)], "审核管家的任务积分申请", PointsCommands.ClaimReviewAsync),
     ];

@@ -34,6 +34,12 @@ public static class TicketCommands
     {
         var ticket = context.Ticket!;
         var texts = context.Texts;
+        if (ticket.Confidential && context.Chat?.Community is not null)
+        {
+            // A confidential tip is never shown in a community's group.
+            return Task.FromResult(CommandResult.Ok($"工单 #{ticket.Number}：{ticket.Status.Chinese()}。这是保密线索，详情请私聊小巷管家查询。"));
+        }
+
         // Departments outside the community office see "小巷管家", not the reporter's name.
         var community = context.Config.FindCommunity(ticket.Community);
         var named = context.Person.HasRole(Person.AdminRole) || context.Person.CommunityId == ticket.Community
@@ -154,6 +160,8 @@ public static class TicketCommands
         ticket.Category = category.Code;
         ticket.LowConfidence = false;
         ticket.Urgent |= category.AlwaysUrgent;
+        // Once a tip is confidential it stays so; a confidential category makes it one.
+        ticket.Confidential |= category.Confidential;
         ticket.DueAt = context.Calendar.Due(ticket.CreatedAt, category.TimeLimitFor(ticket.Urgent));
         if (ticket.DueAt != dueBefore || department != ticket.Department)
         {

@@ -91,13 +91,19 @@ public sealed class DailyDigest(
     {
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**{community.Name}工单日报** {stamp}\n")
-            .Append(CultureInfo.InvariantCulture, $"今日新增 {day.Received} · 今日办结 {day.Resolved} · 仍在办理 {day.Open} · 超时 {day.Overdue}");
+            .Append(CultureInfo.InvariantCulture, $"今日新增 {day.Received} · 今日办结 {day.Resolved} · 仍在办理 {day.Open} · 超时 {day.Overdue}{TicketFigures.SettledOnTheSpot(day, " · 今日自处置 ")}");
         if (day.OverdueTickets.Count > 0)
         {
             text.Append("\n<font color=\"warning\">超时工单</font>");
-            foreach (var t in day.OverdueTickets)
+            foreach (var t in day.OverdueTickets.Where(t => !t.Confidential))
             {
                 text.Append('\n').Append(OverdueLine(t, day.To, withParty: true));
+            }
+
+            // The group reads how many confidential tips are late, never which.
+            if (day.OverdueTickets.Count(t => t.Confidential) is > 0 and var hidden)
+            {
+                text.Append('\n').Append(ConfidentialCountLine(hidden));
             }
         }
 
@@ -121,6 +127,8 @@ public sealed class DailyDigest(
 
     /// <summary>How far back the digest's 回访率 and 满意率 look.</summary>
     public static TimeSpan FeedbackWindow { get; } = TimeSpan.FromDays(30);
+    /// <summary>Confidential tips in a group's list: a count, never the tickets.</summary>
+    public static string ConfidentialCountLine(int count) => $"> 保密线索 {count} 件（详情不在群内列出，书记可私聊小巷管家查看）";
 
     internal string OverdueLine(Ticket t, DateTimeOffset at, bool withParty)
     {

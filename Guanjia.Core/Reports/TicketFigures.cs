@@ -51,6 +51,8 @@ public sealed record PeriodFigures(
 
     /// <summary>回访: how the tickets resolved (办结) in the period were rated by their reporters.</summary>
     public FeedbackFigures Feedback { get; init; } = FeedbackFigures.None;
+    /// <summary>自处置: problems stewards settled on the spot (随手办) in the period; in no other figure.</summary>
+    public int OnTheSpot { get; init; }
 
     /// <summary>分诊准确率 as judged by secretaries: received tickets neither re-classified nor re-dispatched / received; null when none.</summary>
     public double? TriageAccuracy => Received == 0 ? null : (double)(Received - Corrected) / Received;
@@ -102,6 +104,10 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
                 || (t.ResolvedAt != null && t.ResolvedAt >= from) || (t.AcceptedAt != null && t.AcceptedAt >= from))
             .OrderBy(t => t.Number)
             .ToListAsync(cancellationToken);
+        bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
+        // 随手办 tickets were never anyone's work: counted as 自处置 only.
+        var onTheSpot = tickets.Count(t => t.OnTheSpot && In(t.CreatedAt));
+        tickets = [.. tickets.Where(t => !t.OnTheSpot)];
         // Matched in memory: a parameter per ticket would hit SQLite's 32,766-parameter limit.
         var numbers = tickets.Select(t => t.Number).ToHashSet();
         var returned = (await db.TicketEvents.AsNoTracking()
@@ -110,7 +116,6 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
                 .ToListAsync(cancellationToken))
             .Count(numbers.Contains);
 
-        bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
         var received = tickets.Where(t => In(t.CreatedAt)).ToList();
         var receivedNumbers = received.Select(t => t.Number).ToHashSet();
         var corrected = (await db.TicketEvents.AsNoTracking()
@@ -143,6 +148,7 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
         {
             Corrected = corrected,
             Feedback = feedback,
+            OnTheSpot = onTheSpot,
         };
     }
 
@@ -228,7 +234,7 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
         };
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**{name}{label}统计**\n")
-            .Append(CultureInfo.InvariantCulture, $"受理 {f.Received} · 办结 {f.Resolved} · 在办 {f.Open} · 超时 {f.Overdue}\n")
+            .Append(CultureInfo.InvariantCulture, $"受理 {f.Received} · 办结 {f.Resolved} · 在办 {f.Open} · 超时 {f.Overdue}{SettledOnTheSpot(f, " · 自处置 ")}\n")
             .Append(CultureInfo.InvariantCulture, $"按时办结率：{Rate(f.OnTimeRate)}\n")
             .Append(CultureInfo.InvariantCulture, $"签收用时（中位）：{Span(f.MedianToAccept)}；办结用时（中位）：{Span(f.MedianToResolve)}\n");
         if (FeedbackLine(f.Feedback) is { } feedback)
@@ -263,6 +269,10 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
 
         return text.ToString().TrimEnd('\n');
     }
+
+    /// <summary>The 自处置 figure after <paramref name="label"/>, or nothing when no 随手办 was recorded.</summary>
+    public static string SettledOnTheSpot(PeriodFigures f, string label) =>
+        f.OnTheSpot > 0 ? label + f.OnTheSpot.ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>"83%" or "—" when nothing was resolved.</summary>
     public static string Rate(double? rate) =>

@@ -233,6 +233,11 @@ public sealed class ReminderScan(
                 if (config.FindCommunity(ticket.Community) is { } community)
                 {
                     yield return Notice.ForCommunity(community, ticket, kind, Secretaries(community));
+                    if (ticket.Confidential && community.RobotKey is { Length: > 0 } && Secretaries(community) is { Count: > 0 } secretaries)
+                    {
+                        // The group reads a count; the secretaries which tip it is, in their 1:1 chats.
+                        yield return Notice.ForSecretaries(community, ticket, kind, secretaries);
+                    }
                 }
 
                 break;
@@ -267,11 +272,12 @@ public sealed class ReminderScan(
     {
         var outbox = new OutboxWriter(db, time);
         var messages = 0;
+        var communityGroups = config.Communities.Where(c => c.RobotKey is { Length: > 0 }).Select(c => $"robot:{c.RobotKey}").ToHashSet(StringComparer.Ordinal);
         // A community office often shares its community's group: group by where the message lands.
         foreach (var group in notices.GroupBy(n => n.Address, StringComparer.Ordinal))
         {
             var items = group.DistinctBy(n => (n.Ticket.Number, n.Kind)).ToList();
-            var parts = Compose(items, now);
+            var parts = Compose(items, now, countConfidential: communityGroups.Contains(group.Key));
             // The scan instant is part of the key: after a re-dispatch (ResetAsync) the same ticket,
             // kind and group come round again and must not collide with the earlier message.
             var id = Hash($"{now.ToUnixTimeMilliseconds()}|" + string.Join(',', items.Select(n => $"{n.Ticket.Number}:{n.Kind}")));
@@ -280,7 +286,11 @@ public sealed class ReminderScan(
                 var key = $"reminders:{Hash(group.Key)}:{id}:{i}";
                 var first = items[0];
                 var ticket = items.Count == 1 ? first.Ticket.Number : (int?)null;
-                if (first.Department is { } department)
+                if (first.Secretaries is { } secretaries)
+                {
+                    outbox.ToPeople(key, secretaries, OutboxKind.Markdown, parts[i], ticket);
+                }
+                else if (first.Department is { } department)
                 {
                     outbox.ToDepartment(key, department, OutboxKind.Markdown, parts[i], ticket);
                 }
@@ -299,7 +309,8 @@ public sealed class ReminderScan(
     // Robot keys are credentials: outbox keys carry only a hash of the destination.
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 
-    private List<string> Compose(List<Notice> items, DateTimeOffset now)
+    /// <summary>The message(s) for one destination; in a community's group a confidential tip is only counted.</summary>
+    private List<string> Compose(List<Notice> items, DateTimeOffset now, bool countConfidential)
     {
         string[] order = [ReminderKinds.Escalated, ReminderKinds.Overdue, ReminderKinds.Returned, ReminderKinds.Accept, ReminderKinds.Late, ReminderKinds.Half];
         var lines = new List<string>();
@@ -312,7 +323,11 @@ public sealed class ReminderScan(
             }
 
             lines.Add(Heading(kind, ofKind.Count));
-            lines.AddRange(ofKind.Select(n => Line(n, now)));
+            lines.AddRange(ofKind.Where(n => !(countConfidential && n.Ticket.Confidential)).Select(n => Line(n, now)));
+            if (countConfidential && ofKind.Count(n => n.Ticket.Confidential) is > 0 and var hidden)
+            {
+                lines.Add(Digest.DailyDigest.ConfidentialCountLine(hidden));
+            }
         }
 
         var parts = new List<string>();
@@ -383,8 +398,13 @@ public sealed class ReminderScan(
         return text.ToString();
     }
 
-    private sealed record Notice(Ticket Ticket, string Kind, Department? Department, CommunityInfo? Community, string Address)
+    private sealed record Notice(Ticket Ticket, string Kind, Department? Department, CommunityInfo? Community, string Address,
+        IReadOnlyList<string>? Secretaries = null)
     {
+        /// <summary>To the community's secretaries 1:1, not its group (a confidential tip).</summary>
+        public static Notice ForSecretaries(CommunityInfo c, Ticket t, string kind, IReadOnlyList<string> secretaries) =>
+            new(t, kind, null, c, $"app:{string.Join('|', secretaries)}", secretaries);
+
         public static Notice ForDepartment(Department d, Ticket t, string kind) =>
             new(t, kind, d, null, d.RobotKey is { Length: > 0 } r ? $"robot:{r}" : $"app:{string.Join('|', d.Members)}");
 

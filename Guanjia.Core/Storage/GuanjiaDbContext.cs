@@ -31,6 +31,7 @@ public class GuanjiaDbContext : DbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
+    public DbSet<OnTheSpotDraft> OnTheSpotDrafts => Set<OnTheSpotDraft>();
     public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
     public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
@@ -137,6 +138,14 @@ public class GuanjiaDbContext : DbContext
             p.Property(x => x.PhotoId).HasMaxLength(64);
             p.Property(x => x.Failure).HasMaxLength(256);
             p.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
+        });
+
+        modelBuilder.Entity<OnTheSpotDraft>(d =>
+        {
+            d.Property(x => x.SenderId).HasMaxLength(64);
+            d.Property(x => x.Conversation).HasMaxLength(128);
+            d.Property(x => x.Text).HasMaxLength(4096);
+            d.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
         });
 
         modelBuilder.Entity<TicketReminder>(r =>

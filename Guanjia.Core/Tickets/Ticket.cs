@@ -32,6 +32,13 @@ public sealed class Ticket
     public DateTimeOffset? RatedAt { get; set; }
     /// <summary>A department's 延期 waiting for a secretary: the extra time (<c>2d</c>, <c>48h</c>, <c>3wd</c>), or null.</summary>
     public string? ExtensionRequest { get; set; }
+    /// <summary>随手办: the steward settled it on the spot; born closed, never dispatched, counted as 自处置.</summary>
+    public bool OnTheSpot { get; set; }
+    /// <summary>
+    /// A confidential tip (its category's <c>confidential</c>, or its text): the text, photos and reporter
+    /// reach only the department and the community's secretaries; groups see counts.
+    /// </summary>
+    public bool Confidential { get; set; }
 
     public List<TicketPhoto> Photos { get; } = [];
 

@@ -32,6 +32,8 @@ public static class TicketEventKinds
     public const string Extended = "extended";
     /// <summary>A secretary refused an extension; the deadline stays.</summary>
     public const string ExtensionRefused = "extension-refused";
+    /// <summary>随手办: the steward settled the problem on the spot; the ticket is born closed.</summary>
+    public const string SettledOnTheSpot = "settled-on-the-spot";
 
     /// <summary>What people read for an event kind (查询).</summary>
     public static string Chinese(string kind) => kind switch
@@ -59,6 +61,7 @@ public static class TicketEventKinds
         ExtensionRequested => "申请延期",
         Extended => "同意延期",
         ExtensionRefused => "不同意延期",
+        SettledOnTheSpot => "随手办（当场解决）",
         _ => kind,
     };
 }

@@ -63,6 +63,35 @@ public static class TicketLifecycle
         Apply(ticket, TicketAction.Dispatch, TicketActors.System, now, dispatchNote);
     }
 
+    /// <summary>
+    /// Records the birth of a problem the steward settled on the spot (随手办): created and closed in
+    /// one step by the reporter, never dispatched. The ticket must be new and have no history.
+    /// </summary>
+    public static void CreateSettled(Ticket ticket, DateTimeOffset now, string? note)
+    {
+        if (ticket.Status != TicketStatus.New || ticket.Events.Count > 0)
+        {
+            throw new InvalidOperationException("Only a new ticket without history can be created.");
+        }
+
+        ticket.CreatedAt = now;
+        ticket.OnTheSpot = true;
+        ticket.DueAt = now;
+        ticket.ResolvedAt = now;
+        ticket.ClosedAt = now;
+        ticket.Events.Add(new TicketEvent { At = now, Kind = TicketEventKinds.Created, By = ticket.Reporter, ToStatus = TicketStatus.New });
+        ticket.Status = TicketStatus.Closed;
+        ticket.Events.Add(new TicketEvent
+        {
+            At = now,
+            Kind = TicketEventKinds.SettledOnTheSpot,
+            By = ticket.Reporter,
+            FromStatus = TicketStatus.New,
+            ToStatus = TicketStatus.Closed,
+            Note = note is { Length: > 2000 } ? note[..2000] : note,
+        });
+    }
+
     /// <summary>Escalation to the street office (升级), by a person or by the reminder scan as <see cref="TicketActors.System"/>.</summary>
     public static TicketEvent Escalate(Ticket ticket, string by, DateTimeOffset now, string? note = null, string? conversation = null) =>
         Apply(ticket, TicketAction.Escalate, by, now, note, conversation);

@@ -138,6 +138,37 @@ public abstract class ReportsTests(string provider) : IDisposable
     }
 
     [SkippableFact]
+    public async Task WeeklyReport_CountsOnTheSpotFixesAsSelfHandled_NotAsReceivedOrResolved()
+    {
+        _world.Add("garbage", "sanitation", At(17, 9), status: TicketStatus.Resolved, resolvedAt: At(17, 10));
+        _world.Add("hygiene", "chuncheng", At(18, 10), status: TicketStatus.Closed, resolvedAt: At(18, 10), onTheSpot: true);
+        _world.Time.SetUtcNow(At(23, 8, 30));
+
+        await _world.Weekly().RunAsync(CancellationToken.None);
+
+        var text = _world.Outbox()[0].Content;
+        Assert.Contains("全街道：受理1 · 办结1 · 自处置1 · 按时办结率100%", text);
+        Assert.Contains("> 五华山社区：受理1 · 办结1 · 自处置1 · ", text);
+        Assert.DoesNotContain("春城物业", text);
+        Assert.Contains("李华 2（1·1·0·0）", text);
+    }
+
+    [SkippableFact]
+    public async Task DailyDigest_CountsOnTheSpotFixes_AndOnlyCountsOverdueConfidentialTips()
+    {
+        var tip = _world.Add("security", "police", At(19, 9), confidential: true);
+        _world.Add("hygiene", "chuncheng", At(20, 10), status: TicketStatus.Closed, resolvedAt: At(20, 10), onTheSpot: true);
+        _world.Time.SetUtcNow(At(20, 18));
+
+        await _world.Digest().RunAsync(CancellationToken.None);
+
+        var digest = _world.Outbox().Single(m => m.Kind == OutboxKind.Markdown && m.Target == _world.Config.FindCommunity("wuhuashan")!.RobotKey).Content;
+        Assert.Contains("今日新增 0 · 今日办结 0 · 仍在办理 1 · 超时 1 · 今日自处置 1", digest);
+        Assert.Contains("> 保密线索 1 件", digest);
+        Assert.DoesNotContain($"#{tip.Number}", digest);
+    }
+
+    [SkippableFact]
     public async Task OverdueLists_InTheMorning_GoToEachDepartmentWithOverdueTickets()
     {
         SeedWeek();

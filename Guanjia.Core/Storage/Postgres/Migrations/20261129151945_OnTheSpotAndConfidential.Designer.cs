@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Guanjia.Core.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresGuanjiaDbContext))]
-    [Migration("20261129152106_TicketRatingAndExtension")]
-    partial class TicketRatingAndExtension
+    [Migration("20261129151945_OnTheSpotAndConfidential")]
+    partial class OnTheSpotAndConfidential
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -87,6 +87,42 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Inbox");
+                });
+
+            modelBuilder.Entity("Guanjia.Core.Intake.OnTheSpotDraft", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Conversation")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<int?>("TicketNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderId", "Conversation", "ReceivedAt");
+
+                    b.ToTable("OnTheSpotDrafts");
                 });
 
             modelBuilder.Entity("Guanjia.Core.Intake.PendingPhoto", b =>
@@ -712,6 +748,9 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Conversation")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -734,21 +773,17 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("bigint");
 
-                    b.Property<string>("ExtensionRequest")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("boolean");
 
                     b.Property<int?>("MergedInto")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("OnTheSpot")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("PossibleDuplicateOf")
                         .HasColumnType("integer");
-
-                    b.Property<long?>("RatedAt")
-                        .HasColumnType("bigint");
 
                     b.Property<string>("Reporter")
                         .IsRequired()
@@ -757,10 +792,6 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("bigint");
-
-                    b.Property<string>("Satisfaction")
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Status")
                         .IsRequired()
