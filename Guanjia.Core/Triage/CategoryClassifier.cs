@@ -11,9 +11,14 @@ internal sealed record CategoryGuess(string Code, string BestCode, double Confid
 /// <param name="Temperature">Divides the combined logits before the softmax, so confidence matches accuracy.</param>
 /// <param name="AskBelow">Below this confidence the secretaries pick the category (改类).</param>
 /// <param name="UrgentAbove">The learned urgency probability from which a report is urgent even without a cue.</param>
-public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow, double UrgentAbove)
+/// <param name="CorroborateAbove">The learned urgency probability from which a cue that needs corroboration (断了) counts.</param>
+/// <param name="AlwaysUrgentAbove">
+/// The learned urgency probability from which a report of an always-urgent category (燃气安全) that names no
+/// cue is urgent: 0 takes the config's <c>alwaysUrgent</c> literally; above 0 a rusty meter with no smell is not.
+/// </param>
+public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow, double UrgentAbove, double CorroborateAbove = 0.15, double AlwaysUrgentAbove = 0)
 {
-    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.3);
+    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.3, CorroborateAbove: 0.1, AlwaysUrgentAbove: 0.1);
 }
 
 /// <summary>

@@ -19,6 +19,12 @@ internal sealed partial class ReportText
     [ThreadStatic]
     private static JiebaSegmenter? _threadSegmenter;
 
+    /// <summary>
+    /// Stands where a compound was named, so the classifier reads 囗门口井盖 (inside a 院: facility) apart from
+    /// 路上井盖 (a city street: public-works) without reading which compound it was. A rare character no report writes.
+    /// </summary>
+    internal const char CompoundMark = '囗';
+
     private readonly PlaceResolver _places;
     private readonly string[] _communityNames;
 
@@ -41,9 +47,19 @@ internal sealed partial class ReportText
     internal string StripPlaces(string normalized)
     {
         var chars = normalized.ToCharArray();
+        var named = new bool[chars.Length];
         foreach (var (start, length) in _places.PlaceSpans(normalized))
         {
-            Array.Fill(chars, ' ', start, length);
+            Array.Fill(named, true, start, length);
+        }
+
+        // Each named place (spans may overlap: 五华山小区 and 五华山) becomes one mark.
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (named[i])
+            {
+                chars[i] = i > 0 && named[i - 1] ? ' ' : CompoundMark;
+            }
         }
 
         var text = new string(chars);
@@ -52,7 +68,7 @@ internal sealed partial class ReportText
             text = text.Replace(name, " ", StringComparison.Ordinal);
         }
 
-        text = Address().Replace(text, " ");
+        text = Address().Replace(text, $" {CompoundMark} ");
         // Digits become #; a removed place leaves one space, so 五华山小区楼道 and 楼道 read alike.
         var sb = new StringBuilder(text.Length);
         foreach (var c in text)

@@ -29,6 +29,18 @@ public sealed record TriageResult(
     public string? UrgentKind { get; init; }
 }
 
+/// <summary>What the urgency decision reads from one report: the cue found, a drill or talk, any cue named (even denied), an all-clear, the learned probability.</summary>
+/// <summary>Why a report is urgent: a cue, its always-urgent category, the learned model; or not urgent.</summary>
+internal enum UrgencyReason
+{
+    None,
+    Cue,
+    Category,
+    Learned,
+}
+
+internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, double Learned);
+
 /// <summary>A category the classifier considers, with its probability (0–1).</summary>
 public sealed record CategoryCandidate(string Code, double Probability);
 
@@ -99,11 +111,10 @@ public sealed class TicketTriage
         var input = Prepare(normalized);
         var guess = _classifier.Classify(input.Chars, Current.Model.Probabilities(input), Settings);
         var category = _config.FindCategory(guess.Code) ?? _config.OtherCategory;
-        var cue = _urgency.Find(normalized);
-        // The learned model is the net under the rules: it speaks only where no cue is named at all.
-        var learned = cue is null && !category.AlwaysUrgent && !_urgency.InNonUrgentContext(normalized) && !_urgency.NamesAnyCue(normalized)
-            && Current.Urgency.Probabilities(input)[1] >= Settings.UrgentAbove;
-        var urgent = cue is not null || category.AlwaysUrgent || learned;
+        var signals = UrgencySignals(normalized, input);
+        var reason = Decide(signals, category.AlwaysUrgent, Settings);
+        var urgent = reason != UrgencyReason.None;
+        var cue = urgent ? signals.Cue : null;
         var compound = _places.Resolve(normalized, reporter, community);
         return new TriageResult(
             category.Code,
@@ -117,18 +128,55 @@ public sealed class TicketTriage
             category.TimeLimitFor(urgent),
             guess.Candidates)
         {
-            UrgentKind = cue?.Kind ?? (learned ? LearnedUrgency : null),
+            UrgentKind = cue?.Kind ?? (reason == UrgencyReason.Learned ? LearnedUrgency : null),
         };
     }
 
     /// <summary>The model's and the phrases' view of one report, for tuning by cross-validation.</summary>
-    internal (double[] Model, string Stripped, double Urgency, bool Cue, bool Context) Explain(string text)
+    internal (double[] Model, string Stripped, UrgencySignal Urgency) Explain(string text)
     {
         var normalized = TextNormalizer.Normalize(text);
         var input = Prepare(normalized);
-        return (Current.Model.Probabilities(input), input.Chars, Current.Urgency.Probabilities(input)[1],
-            _urgency.Find(normalized) is not null, _urgency.InNonUrgentContext(normalized) || _urgency.NamesAnyCue(normalized));
+        return (Current.Model.Probabilities(input), input.Chars, UrgencySignals(normalized, input));
     }
+
+    /// <summary>
+    /// Whether a report is urgent, and whether a cue decided it. A cue that stands alone decides; in a
+    /// drill or a talk nothing is urgent; an always-urgent category is urgent unless the report says its
+    /// danger is not there (没闻到味道, 误报) or names it only to deny it; a cue that needs corroboration
+    /// counts when the learned model agrees; with no cue named at all and no all-clear, the learned model alone decides.
+    /// </summary>
+    internal static UrgencyReason Decide(UrgencySignal s, bool alwaysUrgent, ClassifierSettings settings)
+    {
+        if (s.Cue is { Corroborate: false })
+        {
+            return UrgencyReason.Cue;
+        }
+
+        if (s.Quiet)
+        {
+            return UrgencyReason.None;
+        }
+
+        if (alwaysUrgent && !s.AllClear && !(s.NamesCue && s.Cue is null) && (s.Cue is not null || s.Learned >= settings.AlwaysUrgentAbove))
+        {
+            return UrgencyReason.Category;
+        }
+
+        if (s.Cue is not null)
+        {
+            return s.Learned >= settings.CorroborateAbove ? UrgencyReason.Cue : UrgencyReason.None;
+        }
+
+        return !s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove ? UrgencyReason.Learned : UrgencyReason.None;
+    }
+
+    private UrgencySignal UrgencySignals(string normalized, ClassifierInput input) => new(
+        _urgency.Find(normalized),
+        _urgency.InNonUrgentContext(normalized),
+        _urgency.NamesAnyCue(normalized),
+        _urgency.SaysAllClear(normalized),
+        Current.Urgency.Probabilities(input)[1]);
 
     internal CategoryClassifier Classifier => _classifier;
 

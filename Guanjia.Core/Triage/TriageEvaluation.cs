@@ -150,6 +150,11 @@ public sealed record EvaluationReport(
 /// <summary>Measures triage honestly: on a labelled set never trained on, and by k-fold cross-validation.</summary>
 public static class TriageEvaluation
 {
+    // The urgency thresholds Tune scores (2.0 = the learned model never decides alone).
+    private static readonly double[] LearnedGrid = [2.0, 0.6, 0.5, 0.4, 0.3];
+    private static readonly double[] CorroborateGrid = [0.0, 0.1, 0.2, 0.3];
+    private static readonly double[] AlwaysUrgentGrid = [0.0, 0.05, 0.1, 0.2];
+
     public static EvaluationReport Evaluate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports)
     {
         int count = 0, categoryCorrect = 0, asked = 0, wrongCategory = 0, departmentCorrect = 0, wrongDepartment = 0;
@@ -224,7 +229,7 @@ public static class TriageEvaluation
     /// </summary>
     public static string Tune(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k)
     {
-        var outOfFold = new List<(string Label, double[] Model, string Stripped, bool Urgent, double Urgency, bool Cue, bool Context, bool Always)>();
+        var outOfFold = new List<(string Label, double[] Model, string Stripped, bool Urgent, UrgencySignal Urgency, bool Always)>();
         CategoryClassifier? classifier = null;
         for (var fold = 0; fold < k; fold++)
         {
@@ -233,8 +238,8 @@ public static class TriageEvaluation
             classifier = triage.Classifier;
             foreach (var report in reports.Where((_, i) => i % k == fold))
             {
-                var (model, stripped, urgency, cue, context) = triage.Explain(report.Text);
-                outOfFold.Add((report.Category, model, stripped, report.Urgent, urgency, cue, context, config.FindCategory(report.Category)?.AlwaysUrgent ?? false));
+                var (model, stripped, urgency) = triage.Explain(report.Text);
+                outOfFold.Add((report.Category, model, stripped, report.Urgent, urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false));
             }
         }
 
@@ -265,19 +270,27 @@ public static class TriageEvaluation
             }
         }
 
-        // Urgency: the cue rules alone, then with the learned model from each threshold (the labelled category's alwaysUrgent counted as found).
-        foreach (var threshold in new[] { 2.0, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05 })
+        // Urgency: the cue rules alone, then with the learned model from each threshold, cues needing
+        // corroboration from each of theirs (the labelled category's alwaysUrgent applied as in triage).
+        foreach (var (threshold, corroborate, always) in
+            from t in LearnedGrid
+            from co in CorroborateGrid
+            from a in AlwaysUrgentGrid
+            select (t, co, a))
         {
-            int found = 0, total = 0, falseUrgent = 0;
-            foreach (var o in outOfFold)
             {
-                var urgent = o.Cue || o.Always || (!o.Context && o.Urgency >= threshold);
-                total += o.Urgent ? 1 : 0;
-                found += o.Urgent && urgent ? 1 : 0;
-                falseUrgent += !o.Urgent && urgent ? 1 : 0;
-            }
+                int found = 0, total = 0, falseUrgent = 0;
+                var settings = ClassifierSettings.Default with { UrgentAbove = threshold, CorroborateAbove = corroborate, AlwaysUrgentAbove = always };
+                foreach (var o in outOfFold)
+                {
+                    var urgent = TicketTriage.Decide(o.Urgency, o.Always, settings) != UrgencyReason.None;
+                    total += o.Urgent ? 1 : 0;
+                    found += o.Urgent && urgent ? 1 : 0;
+                    falseUrgent += !o.Urgent && urgent ? 1 : 0;
+                }
 
-            sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
+                sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}, corroborated ≥ {corroborate:0.00}, always-urgent category ≥ {always:0.00}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
+            }
         }
 
         return sb.ToString();

@@ -65,6 +65,9 @@ public sealed record LabelledReport
 /// <summary>
 /// Urgency rules: cues by hazard kind, negations that cancel a cue just before it, phrases that
 /// settle a cue later in the report (已经灭了), and contexts that cancel all cues (演练).
+/// <see cref="Corroborate"/> cues also name harmless things (扶手断了, 墙皮掉下来): they count only when
+/// the learned urgency model agrees. <see cref="AllClear"/> phrases say an always-urgent category's
+/// danger is not there now (没闻到味道, 误报), so a rusty gas meter is not an emergency.
 /// </summary>
 public sealed record UrgentRules(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Hazards,
@@ -73,6 +76,10 @@ public sealed record UrgentRules(
     IReadOnlyList<string> Resolved,
     IReadOnlyList<string> NonUrgentContexts)
 {
+    public IReadOnlyList<string> Corroborate { get; init; } = [];
+
+    public IReadOnlyList<string> AllClear { get; init; } = [];
+
     /// <summary>Every cue of every kind.</summary>
     public IReadOnlyList<string> Cues => [.. Hazards.Values.SelectMany(c => c)];
 }
@@ -160,10 +167,11 @@ public sealed record TriageKnowledge(
     private static UrgentRules LoadUrgent(string path)
     {
         var root = LoadYaml(path);
-        List<string> List(string key) =>
+        List<string> List(string key) => OptionalList(key) ?? throw new InvalidDataException($"{path}: '{key}' must be a list");
+        List<string>? OptionalList(string key) =>
             root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlSequenceNode seq
                 ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
-                : throw new InvalidDataException($"{path}: '{key}' must be a list");
+                : null;
         if (!root.Children.TryGetValue(new YamlScalarNode("hazards"), out var hazardsNode) || hazardsNode is not YamlMappingNode hazards)
         {
             throw new InvalidDataException($"{path}: 'hazards' must map each hazard kind to a list of cues");
@@ -177,7 +185,17 @@ public sealed record TriageKnowledge(
                 : throw new InvalidDataException($"{path}: hazards.{kind} must be a list (line {cues.Start.Line})");
         }
 
-        return new UrgentRules(kinds, List("negations"), List("hypotheticals"), List("resolved"), List("nonUrgentContexts"));
+        var corroborate = OptionalList("corroborate") ?? [];
+        if (corroborate.FirstOrDefault(c => !kinds.Values.Any(k => k.Contains(c))) is { } stray)
+        {
+            throw new InvalidDataException($"{path}: corroborate cue '{stray}' is not a cue of any hazard kind");
+        }
+
+        return new UrgentRules(kinds, List("negations"), List("hypotheticals"), List("resolved"), List("nonUrgentContexts"))
+        {
+            Corroborate = corroborate,
+            AllClear = OptionalList("allClear") ?? [],
+        };
     }
 
     private static YamlMappingNode LoadYaml(string path)

@@ -1,7 +1,10 @@
 namespace Guanjia.Core.Triage;
 
-/// <summary>An urgent cue found in a report, and its hazard kind (fire, gas, electricity, structure, people, violence, alarm).</summary>
-internal readonly record struct UrgentCueMatch(string Cue, string Kind);
+/// <summary>
+/// An urgent cue found in a report, and its hazard kind (fire, gas, electricity, structure, people, violence, alarm);
+/// <paramref name="Corroborate"/> when the cue alone is not enough (断了 also names a broken handrail).
+/// </summary>
+internal readonly record struct UrgentCueMatch(string Cue, string Kind, bool Corroborate = false);
 
 /// <summary>
 /// The urgency safety net: finds a hazard cue (起火, 煤气味, 电线掉, 走失, 拿刀 …) that is not
@@ -16,19 +19,37 @@ internal sealed class UrgencyDetector
     private readonly UrgentRules _rules;
     private readonly (string Cue, string Kind)[] _cues;
     private readonly HashSet<string> _cueSet;
+    private readonly HashSet<string> _corroborate;
 
     public UrgencyDetector(UrgentRules rules)
     {
         _rules = rules;
-        _cues = [.. rules.Hazards.SelectMany(h => h.Value.Select(c => (c, h.Key))).OrderByDescending(c => c.c.Length)];
+        _corroborate = new HashSet<string>(rules.Corroborate, StringComparer.Ordinal);
+        // Cues that stand alone are searched first, so a report naming both kinds is found by the stronger one.
+        _cues = [.. rules.Hazards.SelectMany(h => h.Value.Select(c => (c, h.Key)))
+            .OrderBy(c => _corroborate.Contains(c.c)).ThenByDescending(c => c.c.Length)];
         _cueSet = new HashSet<string>(_cues.Select(c => c.Cue), StringComparer.Ordinal);
     }
 
     public bool IsCue(string phrase) => _cueSet.Contains(phrase);
 
     /// <summary>A drill, a talk or a lesson: nothing is in danger, whatever the words.</summary>
-    public bool InNonUrgentContext(string normalized) =>
-        _rules.NonUrgentContexts.Any(c => normalized.Contains(c, StringComparison.Ordinal));
+    /// <remarks>A denied context does not count: 不是演练，是真的着火了 is a fire.</remarks>
+    public bool InNonUrgentContext(string normalized)
+    {
+        foreach (var context in _rules.NonUrgentContexts)
+        {
+            for (var at = normalized.IndexOf(context, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(context, at + 1, StringComparison.Ordinal))
+            {
+                if (!IsNegated(normalized, at, _rules.Negations))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     public UrgentCueMatch? Find(string normalized)
     {
@@ -50,7 +71,7 @@ internal sealed class UrgencyDetector
 
                 if (!IsNegated(normalized, at) && !IsSettledAfter(normalized, at + cue.Length))
                 {
-                    return new UrgentCueMatch(cue, kind);
+                    return new UrgentCueMatch(cue, kind, _corroborate.Contains(cue));
                 }
 
                 from = at + 1;
@@ -59,6 +80,10 @@ internal sealed class UrgencyDetector
 
         return null;
     }
+
+    /// <summary>The report says an always-urgent category's danger is not there now (没闻到味道, 误报, 虚惊一场).</summary>
+    public bool SaysAllClear(string normalized) =>
+        _rules.AllClear.Any(c => normalized.Contains(c, StringComparison.Ordinal));
 
     /// <summary>Some cue is named at all, negated or settled or not (没冒烟 names smoke): then the rules, not the learned model, decide.</summary>
     public bool NamesAnyCue(string normalized) => _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
