@@ -8,8 +8,10 @@ namespace Guanjia.Bot.Intake;
 /// Processes stored inbox messages in the background: those this instance just committed, those
 /// left unprocessed by a crash or restart (here or on another instance, once its lease ran out),
 /// and failed ones again with back-off. Each row is claimed before it is processed, so instances
-/// sharing a database never work on the same message. A message that keeps failing becomes a dead
-/// letter (<see cref="InboxRetryPolicy"/>).
+/// sharing a database never work on the same message. Messages waiting together are processed
+/// together, many per transaction (<see cref="IntakeProcessor.ProcessBatchAsync"/>); a batch that fails
+/// is retried message by message, so one poison message neither blocks the others nor costs them an
+/// attempt. A message that keeps failing becomes a dead letter (<see cref="InboxRetryPolicy"/>).
 /// </summary>
 internal sealed partial class IntakeWorker(
     InboxWriter inbox,
@@ -19,7 +21,17 @@ internal sealed partial class IntakeWorker(
     TimeProvider time,
     ILogger<IntakeWorker> logger) : BackgroundService
 {
-    private const int ClaimBatch = 64;
+    private const int ClaimBatch = 256;
+
+    /// <summary>Messages per transaction: large enough that the commit is cheap per ticket, small enough to keep a batch well under a second.</summary>
+    internal const int MaxBatch = 256;
+
+    /// <summary>
+    /// During a callback burst a batch is kept small and followed by a pause, so the callback path keeps
+    /// most of the CPU and SQLite's single writer is never held for long, while tickets still flow.
+    /// </summary>
+    internal const int BurstBatch = 16;
+
     private readonly Channel<(long Id, bool Claimed)> _ready = Channel.CreateUnbounded<(long, bool)>();
 
     /// <summary>
@@ -35,10 +47,19 @@ internal sealed partial class IntakeWorker(
         {
             using var poll = new PeriodicTimer(PollInterval, time);
             var polling = PollAsync(poll, stoppingToken);
-            await foreach (var (id, claimed) in _ready.Reader.ReadAllAsync(stoppingToken))
+            var batch = new List<(long Id, bool Claimed)>(MaxBatch);
+            while (await _ready.Reader.WaitToReadAsync(stoppingToken))
             {
-                await ProcessOneAsync(id, claimed, stoppingToken);
-                if (inbox.IsBursting)
+                var bursting = inbox.IsBursting;
+                var size = bursting ? BurstBatch : MaxBatch;
+                batch.Clear();
+                while (batch.Count < size && _ready.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                await ProcessBatchAsync(batch, stoppingToken);
+                if (bursting)
                 {
                     await Task.Delay(InboxWriter.BurstPace, time, stoppingToken);
                 }
@@ -99,6 +120,45 @@ internal sealed partial class IntakeWorker(
         }
     }
 
+    private async Task ProcessBatchAsync(List<(long Id, bool Claimed)> batch, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<long> ids;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+            var unclaimed = batch.Where(b => !b.Claimed).Select(b => b.Id).ToList();
+            var claimed = unclaimed.Count == 0 ? [] : await storage.TryClaimInboxAsync(db, unclaimed, time.GetUtcNow(), stoppingToken);
+            ids = [.. batch.Where(b => b.Claimed).Select(b => b.Id).Concat(claimed).Distinct().Order()];
+            if (ids.Count == 0)
+            {
+                return;
+            }
+
+            await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, stoppingToken);
+            return;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // Nothing of the batch was kept: each message again on its own, so only a poison one fails.
+            LogBatchFailed(logger, batch.Count, ex.GetType().Name);
+        }
+        catch (Exception ex)
+        {
+            await RecordFailureAsync(batch[0].Id, ex.GetType().Name);
+            return;
+        }
+
+        foreach (var (id, claimed) in batch)
+        {
+            await ProcessOneAsync(id, claimed, stoppingToken);
+        }
+    }
+
     private async Task ProcessOneAsync(long id, bool claimed, CancellationToken stoppingToken)
     {
         try
@@ -153,6 +213,9 @@ internal sealed partial class IntakeWorker(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Inbox {InboxId} failed ({Error}) and the failure could not be recorded; it is tried again when its lease runs out")]
     private static partial void LogRecordFailed(ILogger logger, long inboxId, string error, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "A batch of {Count} inbox messages failed ({Error}); each is tried again on its own")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Inbox poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
