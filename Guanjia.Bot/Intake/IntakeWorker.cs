@@ -32,6 +32,12 @@ internal sealed partial class IntakeWorker(
     /// </summary>
     internal const int BurstBatch = 16;
 
+    /// <summary>
+    /// How long one batch may take before it commits: on SQLite a batch holds the only writer, and a
+    /// callback waiting to store its message must not wait longer than this for it.
+    /// </summary>
+    internal static readonly TimeSpan BatchBudget = TimeSpan.FromMilliseconds(25);
+
     private readonly Channel<(long Id, bool Claimed)> _ready = Channel.CreateUnbounded<(long, bool)>();
 
     /// <summary>
@@ -48,17 +54,23 @@ internal sealed partial class IntakeWorker(
             using var poll = new PeriodicTimer(PollInterval, time);
             var polling = PollAsync(poll, stoppingToken);
             var batch = new List<(long Id, bool Claimed)>(MaxBatch);
-            while (await _ready.Reader.WaitToReadAsync(stoppingToken))
+            // What a batch that ran out of time left, first in the next one (order per conversation).
+            var carry = new List<(long Id, bool Claimed)>();
+            while (carry.Count > 0 || await _ready.Reader.WaitToReadAsync(stoppingToken))
             {
                 var bursting = inbox.IsBursting;
                 var size = bursting ? BurstBatch : MaxBatch;
                 batch.Clear();
+                batch.AddRange(carry.Take(size));
+                carry.RemoveRange(0, batch.Count);
                 while (batch.Count < size && _ready.Reader.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
 
-                await ProcessBatchAsync(batch, stoppingToken);
+                var done = await ProcessBatchAsync(batch, stoppingToken);
+                // Left over: already claimed by this instance.
+                carry.InsertRange(0, batch.OrderBy(b => b.Id).Skip(done).Select(b => (b.Id, true)));
                 if (bursting)
                 {
                     await Task.Delay(InboxWriter.BurstPace, time, stoppingToken);
@@ -120,7 +132,8 @@ internal sealed partial class IntakeWorker(
         }
     }
 
-    private async Task ProcessBatchAsync(List<(long Id, bool Claimed)> batch, CancellationToken stoppingToken)
+    /// <summary>Returns how many of the batch (in id order) were dealt with; the rest are for the next batch.</summary>
+    private async Task<int> ProcessBatchAsync(List<(long Id, bool Claimed)> batch, CancellationToken stoppingToken)
     {
         IReadOnlyList<long> ids;
         try
@@ -132,15 +145,22 @@ internal sealed partial class IntakeWorker(
             ids = [.. batch.Where(b => b.Claimed).Select(b => b.Id).Concat(claimed).Distinct().Order()];
             if (ids.Count == 0)
             {
-                return;
+                return batch.Count;
             }
 
-            await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, stoppingToken);
-            return;
+            var dealtWith = await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, BatchBudget, stoppingToken);
+            if (dealtWith == ids.Count)
+            {
+                return batch.Count;
+            }
+
+            // Rows not claimed (another instance holds them) before the last one dealt with are done here too.
+            var last = ids[dealtWith - 1];
+            return batch.Count(b => b.Id <= last);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            return;
+            return batch.Count;
         }
         catch (Exception ex) when (batch.Count > 1)
         {
@@ -150,13 +170,15 @@ internal sealed partial class IntakeWorker(
         catch (Exception ex)
         {
             await RecordFailureAsync(batch[0].Id, ex.GetType().Name);
-            return;
+            return batch.Count;
         }
 
         foreach (var (id, claimed) in batch)
         {
             await ProcessOneAsync(id, claimed, stoppingToken);
         }
+
+        return batch.Count;
     }
 
     private async Task ProcessOneAsync(long id, bool claimed, CancellationToken stoppingToken)

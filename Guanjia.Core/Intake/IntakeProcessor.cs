@@ -63,18 +63,22 @@ public sealed partial class IntakeProcessor
     }
 
     /// <summary>Processes one stored message (see <see cref="ProcessBatchAsync"/>); throws when it fails.</summary>
-    public Task ProcessAsync(long inboxId, CancellationToken cancellationToken) => ProcessBatchAsync([inboxId], cancellationToken);
+    public Task ProcessAsync(long inboxId, CancellationToken cancellationToken) => ProcessBatchAsync([inboxId], null, cancellationToken);
 
     /// <summary>
     /// Processes stored messages, oldest first, in one transaction: each is classified once and handed to
     /// one handler exactly as if it were alone, and its effects are saved (not committed) before the next
     /// is classified, so a follow-up sees the ticket its report made earlier in the batch. All or nothing:
     /// when any message throws, nothing of the batch is kept and the exception is rethrown, so the caller
-    /// retries the messages one by one and a poison message fails alone. Returns how many were processed
-    /// (rows already processed, dead or missing are skipped).
+    /// retries the messages one by one and a poison message fails alone. With a <paramref name="budget"/>, the
+    /// batch is committed once it has taken that long (a single-writer database is not held for longer), and the
+    /// ids after the last one handled are left for the next batch. Returns how many of
+    /// <paramref name="inboxIds"/> (taken in ascending order) were dealt with: processed, or skipped because
+    /// they were already processed, dead or missing.
     /// </summary>
-    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, CancellationToken cancellationToken)
+    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, TimeSpan? budget, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         var ids = inboxIds.ToList();
         // A dead letter waits for a person (POST /api/inbox/{id}/retry), even if a queue still names it.
         var rows = await _db.Inbox.AsNoTracking()
@@ -83,7 +87,7 @@ public sealed partial class IntakeProcessor
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
-            return 0;
+            return ids.Count;
         }
 
         // Network work (photo downloads) happens before the transaction; the photo store is
@@ -97,6 +101,7 @@ public sealed partial class IntakeProcessor
         }
 
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
+        var handled = 0;
         for (var i = 0; i < rows.Count; i++)
         {
             var outbox = new OutboxWriter(_db, _time);
@@ -111,10 +116,22 @@ public sealed partial class IntakeProcessor
             await _db.SaveChangesAsync(cancellationToken);
             // Saved: the next message reads it from the database, and change tracking stays the size of one message.
             _db.ChangeTracker.Clear();
+            handled = i + 1;
+            if (budget is { } limit && _time.GetElapsedTime(started) >= limit)
+            {
+                break;
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return rows.Count;
+        if (handled == rows.Count)
+        {
+            return ids.Count;
+        }
+
+        // Everything up to the last handled row: rows skipped as processed or dead before it count as dealt with.
+        var last = rows[handled - 1].Id;
+        return ids.Order().TakeWhile(id => id <= last).Count();
     }
 
     /// <summary>Photos whose text never came within the merge window still become a report.</summary>

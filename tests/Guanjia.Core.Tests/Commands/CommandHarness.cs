@@ -193,10 +193,14 @@ public sealed class CommandHarness : IAsyncDisposable
     }
 
     /// <summary>Processes stored messages in one batch, on a context with <paramref name="interceptors"/> (to make one fail).</summary>
-    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+    public Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
+        ProcessBatchAsync(inboxIds, null, interceptors);
+
+    /// <summary>As <see cref="ProcessBatchAsync(IReadOnlyList{long}, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[])"/>, committing once <paramref name="budget"/> is spent.</summary>
+    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, TimeSpan? budget, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
     {
         await using var db = new GuanjiaDbContext(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).AddInterceptors(interceptors).Options);
-        return await NewProcessor(db).ProcessBatchAsync(inboxIds, CancellationToken.None);
+        return await NewProcessor(db).ProcessBatchAsync(inboxIds, budget, CancellationToken.None);
     }
 
     private IntakeProcessor NewProcessor(GuanjiaDbContext db)

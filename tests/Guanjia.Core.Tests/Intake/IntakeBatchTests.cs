@@ -144,10 +144,37 @@ public sealed class IntakeBatchTests : IAsyncDisposable
             await db.Inbox.Where(r => r.Id == dead.InboxId).ExecuteUpdateAsync(s => s.SetProperty(r => r.DeadAt, _batched.Time.GetUtcNow()));
         }
 
-        var processed = await _batched.ProcessBatchAsync([done.InboxId, dead.InboxId, fresh.InboxId]);
+        var dealtWith = await _batched.ProcessBatchAsync([done.InboxId, dead.InboxId, fresh.InboxId]);
 
-        Assert.Equal(1, processed);
+        Assert.Equal(3, dealtWith);
         Assert.Equal(2, await _batched.TicketCountAsync());
+        await using var read = _batched.NewDb();
+        Assert.Null((await read.Inbox.AsNoTracking().SingleAsync(r => r.Id == dead.InboxId)).ProcessedAt);
+    }
+
+    [Fact]
+    public async Task Batch_CommitsWhenItsTimeBudgetIsSpent_AndLeavesTheRestForTheNextBatch()
+    {
+        string[] stewards = ["lihua", "zhoumin", "wanggang", "yangfang", "hejun", "tangyu", "xiaoqin"];
+        var ids = new List<long>();
+        foreach (var steward in stewards)
+        {
+            var chat = CommandHarness.Config.FindCommunity(CommandHarness.Config.FindPerson(steward)!.CommunityId!)!.ChatId;
+            ids.Add((await _batched.StoreAsync(steward, "门口垃圾桶满了", chat)).InboxId);
+        }
+
+        // Each message's handling takes 10 ms of the clock; a 25 ms budget ends the batch after the third.
+        var slow = new AdvanceOnProcessed(_batched.Time, TimeSpan.FromMilliseconds(10));
+        var first = await _batched.ProcessBatchAsync(ids, TimeSpan.FromMilliseconds(25), slow);
+
+        Assert.Equal(3, first);
+        await using (var db = _batched.NewDb())
+        {
+            Assert.Equal(ids.Take(3), await db.Inbox.AsNoTracking().Where(r => r.ProcessedAt != null).OrderBy(r => r.Id).Select(r => r.Id).ToListAsync());
+        }
+
+        Assert.Equal(4, await _batched.ProcessBatchAsync(ids.Skip(first).ToList(), TimeSpan.FromMilliseconds(100), slow));
+        Assert.Equal(stewards.Length, await _batched.TicketCountAsync());
     }
 
     public async ValueTask DisposeAsync()
@@ -166,6 +193,21 @@ public sealed class IntakeBatchTests : IAsyncDisposable
             $"#{t.Number} {t.Status} {t.Category} {t.Department} {t.Compound} urgent={t.Urgent} low={t.LowConfidence} dup={t.PossibleDuplicateOf} photos={t.Photos.Count} events={string.Join(',', t.Events.OrderBy(e => e.Id).Select(e => e.Kind))}")
             .Concat(outbox.Select(o => $"{o.Key} {o.Channel} {o.Target} {o.TicketNumber} {o.Content}"));
         return string.Join('\n', lines);
+    }
+
+    /// <summary>Moves the clock on each time an inbox row is marked processed: every message takes <paramref name="step"/>.</summary>
+    private sealed class AdvanceOnProcessed(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step) : SaveChangesInterceptor
+    {
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<InboxMessage>().Any(e => e.State == EntityState.Modified))
+            {
+                time.Advance(step);
+            }
+
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
     }
 
     /// <summary>Throws when inbox row <paramref name="poison"/> is about to be marked processed: a failure inside the transaction.</summary>
