@@ -38,6 +38,9 @@ internal sealed partial class IntakeWorker(
     /// </summary>
     internal static readonly TimeSpan BatchBudget = TimeSpan.FromMilliseconds(25);
 
+    /// <summary>During a burst a callback must not wait behind more than a few milliseconds of intake.</summary>
+    internal static readonly TimeSpan BurstBudget = TimeSpan.FromMilliseconds(5);
+
     private readonly Channel<(long Id, bool Claimed)> _ready = Channel.CreateUnbounded<(long, bool)>();
 
     /// <summary>
@@ -68,7 +71,7 @@ internal sealed partial class IntakeWorker(
                     batch.Add(item);
                 }
 
-                var done = await ProcessBatchAsync(batch, stoppingToken);
+                var done = await ProcessBatchAsync(batch, bursting ? BurstBudget : BatchBudget, stoppingToken);
                 // Left over: already claimed by this instance.
                 carry.InsertRange(0, batch.OrderBy(b => b.Id).Skip(done).Select(b => (b.Id, true)));
                 if (bursting)
@@ -133,7 +136,7 @@ internal sealed partial class IntakeWorker(
     }
 
     /// <summary>Returns how many of the batch (in id order) were dealt with; the rest are for the next batch.</summary>
-    private async Task<int> ProcessBatchAsync(List<(long Id, bool Claimed)> batch, CancellationToken stoppingToken)
+    private async Task<int> ProcessBatchAsync(List<(long Id, bool Claimed)> batch, TimeSpan budget, CancellationToken stoppingToken)
     {
         IReadOnlyList<long> ids;
         try
@@ -148,7 +151,7 @@ internal sealed partial class IntakeWorker(
                 return batch.Count;
             }
 
-            var dealtWith = await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, BatchBudget, stoppingToken);
+            var dealtWith = await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, budget, stoppingToken);
             if (dealtWith == ids.Count)
             {
                 return batch.Count;
