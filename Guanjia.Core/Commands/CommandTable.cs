@@ -28,6 +28,10 @@ public static class CommandTable
         new("合并", ["merge"], Office, [Number, new("主单号", ArgKind.Ticket)], "重复工单并入另一张未结工单", TicketCommands.MergeAsync),
         new("加急", ["urgent"], Office, [Number], "标为紧急，按紧急时限办理", TicketCommands.MarkUrgentAsync),
         new("补充", ["add"], Office | CommandRoles.Reporter, [Number, new("内容", ArgKind.Text, Optional: true)], "补充地点、说明或照片；新地点会重新派单", TicketCommands.AddAsync),
+        new("评价", ["rate"], CommandRoles.Reporter, [Number, new("评价", ArgKind.Choice, Choices: ["满意", "基本满意", "不满意"])], "评价处理结果；满意即结案，不满意退回重办", TicketCommands.RateAsync),
+        new("延期", ["extend"], CommandRoles.Department, [Number, new("时长", ArgKind.Word), new("原因", ArgKind.Text)], "申请延长时限（2天、48h、3个工作日），书记同意后生效", TicketCommands.RequestExtensionAsync),
+        new("同意延期", ["extend-ok"], Office, [Number], "同意部门的延期申请，时限顺延", TicketCommands.AgreeExtensionAsync),
+        new("不同意延期", ["extend-no"], Office, [Number, new("原因", ArgKind.Text, Optional: true)], "不同意延期申请，时限不变", TicketCommands.RefuseExtensionAsync),
         new("撤销", ["cancel"], Office | CommandRoles.Reporter, [Number], "撤销工单（误报或已自行解决）", TicketCommands.CancelAsync),
 
         new("统计", ["stats"], Office, [new("时段", ArgKind.Choice, Optional: true, Choices: ["今日", "本周", "本月"])], "按状态、分类、部门统计，及按时办结率", StatsCommands.StatsAsync),

@@ -37,7 +37,9 @@ public sealed class DailyDigest(
             }
 
             var days = await SevenDaysAsync(new FiguresScope(Community: community.Id), now, cancellationToken);
-            outbox.ToCommunity(key, community, Summary(community, days[^1], stamp), null, config);
+            // A day is too short for 回访 (reporters rate days after 办结): the digest shows the last 30 days.
+            var feedback = await figures.FeedbackAsync(new FiguresScope(Community: community.Id), now - FeedbackWindow, now, cancellationToken);
+            outbox.ToCommunity(key, community, Summary(community, days[^1], stamp, feedback), null, config);
             messages++;
 
             var png = ChartRenderer.RenderPng(SevenDayPanels(days));
@@ -85,7 +87,7 @@ public sealed class DailyDigest(
     }
 
     /// <summary>The markdown of a community's digest.</summary>
-    public string Summary(CommunityInfo community, PeriodFigures day, string stamp)
+    public string Summary(CommunityInfo community, PeriodFigures day, string stamp, FeedbackFigures? feedback = null)
     {
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**{community.Name}工单日报** {stamp}\n")
@@ -97,6 +99,11 @@ public sealed class DailyDigest(
             {
                 text.Append('\n').Append(OverdueLine(t, day.To, withParty: true));
             }
+        }
+
+        if (feedback is not null && TicketFigures.FeedbackLine(feedback) is { } line)
+        {
+            text.Append("\n近30日").Append(line);
         }
 
         if (day.ByCategory.Count > 0)
@@ -111,6 +118,9 @@ public sealed class DailyDigest(
 
         return text.ToString();
     }
+
+    /// <summary>How far back the digest's 回访率 and 满意率 look.</summary>
+    public static TimeSpan FeedbackWindow { get; } = TimeSpan.FromDays(30);
 
     internal string OverdueLine(Ticket t, DateTimeOffset at, bool withParty)
     {

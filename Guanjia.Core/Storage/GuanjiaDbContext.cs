@@ -68,6 +68,8 @@ public class GuanjiaDbContext : DbContext
             ticket.Property(t => t.Reporter).HasMaxLength(64);
             ticket.Property(t => t.Conversation).HasMaxLength(128);
             ticket.Property(t => t.Text).HasMaxLength(4096);
+            ticket.Property(t => t.Satisfaction).HasMaxLength(16);
+            ticket.Property(t => t.ExtensionRequest).HasMaxLength(16);
             ticket.HasMany(t => t.Photos).WithOne().HasForeignKey(p => p.TicketNumber);
             ticket.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketNumber);
             ticket.HasIndex(t => new { t.Status, t.CreatedAt });

@@ -59,6 +59,8 @@ public sealed class CommandHarness : IAsyncDisposable
 
     public IntakeSettings Settings { get; } = new(TimeSpan.FromMinutes(3));
 
+    public TicketTexts Texts() => new(Config, StreetCalendar.For(Config).Zone);
+
     public GuanjiaDbContext NewDb() => new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
 
     /// <summary>A ticket as intake makes it (created and dispatched), without running triage.</summary>

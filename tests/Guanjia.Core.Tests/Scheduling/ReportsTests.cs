@@ -96,9 +96,9 @@ public abstract class ReportsTests(string provider) : IDisposable
         Assert.Equal([OutboxKind.Markdown, OutboxKind.Image], messages.Select(m => m.Kind));
         var text = messages[0].Content;
         Assert.StartsWith("**华山街道工单周报** 11月16日–11月22日", text);
-        Assert.Contains("全街道：受理4 · 办结3 · 按时办结率33% · 签收30分 · 办结用时1天2小时 · 退回1 · 分诊准确率100% · 主要：垃圾清运、邻里纠纷、消防隐患", text);
+        Assert.Contains("全街道：受理4 · 办结3 · 按时办结率33% · 签收30分 · 办结用时1天2小时 · 退回1 · 分诊准确率100% · 回访率— · 满意率— · 主要：垃圾清运、邻里纠纷、消防隐患", text);
         Assert.Contains("> 五华山社区：受理3 · 办结3 · 按时办结率33% · 签收1小时15分 · 办结用时1天2小时 · 退回1", text);
-        Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 分诊准确率100% · 主要：垃圾清运", text);
+        Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 分诊准确率100% · 回访率— · 满意率— · 主要：垃圾清运", text);
         Assert.Contains("> 五华区环卫华山片区：受理2 · 办结2 · 按时办结率50%", text);
         Assert.DoesNotContain("燃气抢修", text);
         Assert.Contains("**2026-11 最活跃的管家**（上报·随手办·巡查·任务）\n李华 3（3·0·0·0），周敏 3（1·0·2·0），王刚 1（1·0·0·0），杨芳 1（1·0·0·0）", text);

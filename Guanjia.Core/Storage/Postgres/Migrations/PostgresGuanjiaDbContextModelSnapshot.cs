@@ -731,6 +731,10 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ExtensionRequest")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("boolean");
 
@@ -740,6 +744,9 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.Property<int?>("PossibleDuplicateOf")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Reporter")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -747,6 +754,10 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Satisfaction")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Status")
                         .IsRequired()

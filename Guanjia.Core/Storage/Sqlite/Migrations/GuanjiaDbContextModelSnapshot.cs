@@ -700,6 +700,10 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ExtensionRequest")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("INTEGER");
 
@@ -709,6 +713,9 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.Property<int?>("PossibleDuplicateOf")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Reporter")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -716,6 +723,10 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Satisfaction")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
