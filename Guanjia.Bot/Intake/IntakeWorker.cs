@@ -8,8 +8,10 @@ namespace Guanjia.Bot.Intake;
 /// Processes stored inbox messages in the background: those this instance just committed, those
 /// left unprocessed by a crash or restart (here or on another instance, once its lease ran out),
 /// and failed ones again with back-off. Each row is claimed before it is processed, so instances
-/// sharing a database never work on the same message. A message that keeps failing becomes a dead
-/// letter (<see cref="InboxRetryPolicy"/>).
+/// sharing a database never work on the same message. Messages waiting together are processed
+/// together, many per transaction (<see cref="IntakeProcessor.ProcessBatchAsync"/>); a batch that fails
+/// is retried message by message, so one poison message neither blocks the others nor costs them an
+/// attempt. A message that keeps failing becomes a dead letter (<see cref="InboxRetryPolicy"/>).
 /// </summary>
 internal sealed partial class IntakeWorker(
     InboxWriter inbox,
@@ -19,7 +21,26 @@ internal sealed partial class IntakeWorker(
     TimeProvider time,
     ILogger<IntakeWorker> logger) : BackgroundService
 {
-    private const int ClaimBatch = 64;
+    private const int ClaimBatch = 256;
+
+    /// <summary>Messages per transaction: large enough that the commit is cheap per ticket, small enough to keep a batch well under a second.</summary>
+    internal const int MaxBatch = 256;
+
+    /// <summary>
+    /// During a callback burst a batch is kept small and followed by a pause, so the callback path keeps
+    /// most of the CPU and SQLite's single writer is never held for long, while tickets still flow.
+    /// </summary>
+    internal const int BurstBatch = 16;
+
+    /// <summary>
+    /// How long one batch may take before it commits: on SQLite a batch holds the only writer, and a
+    /// callback waiting to store its message must not wait longer than this for it.
+    /// </summary>
+    internal static readonly TimeSpan BatchBudget = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>During a burst a callback must not wait behind more than a few milliseconds of intake.</summary>
+    internal static readonly TimeSpan BurstBudget = TimeSpan.FromMilliseconds(5);
+
     private readonly Channel<(long Id, bool Claimed)> _ready = Channel.CreateUnbounded<(long, bool)>();
 
     /// <summary>
@@ -35,10 +56,25 @@ internal sealed partial class IntakeWorker(
         {
             using var poll = new PeriodicTimer(PollInterval, time);
             var polling = PollAsync(poll, stoppingToken);
-            await foreach (var (id, claimed) in _ready.Reader.ReadAllAsync(stoppingToken))
+            var batch = new List<(long Id, bool Claimed)>(MaxBatch);
+            // What a batch that ran out of time left, first in the next one (order per conversation).
+            var carry = new List<(long Id, bool Claimed)>();
+            while (carry.Count > 0 || await _ready.Reader.WaitToReadAsync(stoppingToken))
             {
-                await ProcessOneAsync(id, claimed, stoppingToken);
-                if (inbox.IsBursting)
+                var bursting = inbox.IsBursting;
+                var size = bursting ? BurstBatch : MaxBatch;
+                batch.Clear();
+                batch.AddRange(carry.Take(size));
+                carry.RemoveRange(0, batch.Count);
+                while (batch.Count < size && _ready.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                var done = await ProcessBatchAsync(batch, bursting ? BurstBudget : BatchBudget, stoppingToken);
+                // Left over: already claimed by this instance.
+                carry.InsertRange(0, batch.OrderBy(b => b.Id).Skip(done).Select(b => (b.Id, true)));
+                if (bursting)
                 {
                     await Task.Delay(InboxWriter.BurstPace, time, stoppingToken);
                 }
@@ -99,6 +135,55 @@ internal sealed partial class IntakeWorker(
         }
     }
 
+    /// <summary>Returns how many of the batch (in id order) were dealt with; the rest are for the next batch.</summary>
+    private async Task<int> ProcessBatchAsync(List<(long Id, bool Claimed)> batch, TimeSpan budget, CancellationToken stoppingToken)
+    {
+        IReadOnlyList<long> ids;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+            var unclaimed = batch.Where(b => !b.Claimed).Select(b => b.Id).ToList();
+            var claimed = unclaimed.Count == 0 ? [] : await storage.TryClaimInboxAsync(db, unclaimed, time.GetUtcNow(), stoppingToken);
+            ids = [.. batch.Where(b => b.Claimed).Select(b => b.Id).Concat(claimed).Distinct().Order()];
+            if (ids.Count == 0)
+            {
+                return batch.Count;
+            }
+
+            var dealtWith = await scope.ServiceProvider.GetRequiredService<IntakeProcessor>().ProcessBatchAsync(ids, budget, stoppingToken);
+            if (dealtWith == ids.Count)
+            {
+                return batch.Count;
+            }
+
+            // Rows not claimed (another instance holds them) before the last one dealt with are done here too.
+            var last = ids[dealtWith - 1];
+            return batch.Count(b => b.Id <= last);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return batch.Count;
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // Nothing of the batch was kept: each message again on its own, so only a poison one fails.
+            LogBatchFailed(logger, batch.Count, ex.GetType().Name);
+        }
+        catch (Exception ex)
+        {
+            await RecordFailureAsync(batch[0].Id, ex.GetType().Name);
+            return batch.Count;
+        }
+
+        foreach (var (id, claimed) in batch)
+        {
+            await ProcessOneAsync(id, claimed, stoppingToken);
+        }
+
+        return batch.Count;
+    }
+
     private async Task ProcessOneAsync(long id, bool claimed, CancellationToken stoppingToken)
     {
         try
@@ -153,6 +238,9 @@ internal sealed partial class IntakeWorker(
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Inbox {InboxId} failed ({Error}) and the failure could not be recorded; it is tried again when its lease runs out")]
     private static partial void LogRecordFailed(ILogger logger, long inboxId, string error, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "A batch of {Count} inbox messages failed ({Error}); each is tried again on its own")]
+    private static partial void LogBatchFailed(ILogger logger, int count, string error);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Inbox poll failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);

@@ -45,15 +45,31 @@ public sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>
     /// During a burst of callbacks, answering WeCom within its deadline matters more than making
-    /// tickets and sending replies at once: background work then takes one step per
-    /// <see cref="BurstPace"/>, leaving the CPU and the database to the callback path, and
-    /// catches up when the burst ends. A street's ordinary traffic never gets near this rate.
+    /// tickets and sending replies at once: background work then takes small steps with a
+    /// <see cref="BurstPace"/> between them, leaving the CPU and the database to the callback path, and
+    /// catches up when the burst ends. A burst is more than <see cref="BurstPerSecond"/> callbacks a
+    /// second that also queue behind one another (a group commit of <see cref="QueuedBatch"/> or more):
+    /// a city's steady few hundred a second, each stored on its own, is ordinary traffic and must not
+    /// slow the tickets and dispatches down.
     /// </summary>
     public const int BurstPerSecond = 200;
 
+    /// <summary>A group commit this large means callbacks were waiting for one another: the callback path is saturated.</summary>
+    public const int QueuedBatch = 8;
+
     public static readonly TimeSpan BurstPace = TimeSpan.FromMilliseconds(50);
 
-    public bool IsBursting => StoredLastSecond > BurstPerSecond;
+    public bool IsBursting
+    {
+        get
+        {
+            lock (_rate)
+            {
+                RollRateWindow();
+                return _rate.Previous > BurstPerSecond && _rate.PreviousLargest >= QueuedBatch;
+            }
+        }
+    }
 
     /// <summary>Messages stored during the last full second: how hard WeCom is calling right now.</summary>
     public int StoredLastSecond
@@ -137,6 +153,7 @@ public sealed class InboxWriter : IAsyncDisposable
             {
                 RollRateWindow();
                 _rate.Current += ids.Count;
+                _rate.CurrentLargest = Math.Max(_rate.CurrentLargest, batch.Count);
             }
 
             for (var i = 0; i < batch.Count; i++)
@@ -220,7 +237,9 @@ public sealed class InboxWriter : IAsyncDisposable
         if (second != _rate.Second)
         {
             _rate.Previous = second == _rate.Second + 1 ? _rate.Current : 0;
+            _rate.PreviousLargest = second == _rate.Second + 1 ? _rate.CurrentLargest : 0;
             _rate.Current = 0;
+            _rate.CurrentLargest = 0;
             _rate.Second = second;
         }
     }
@@ -236,6 +255,8 @@ public sealed class InboxWriter : IAsyncDisposable
         public long Second;
         public int Current;
         public int Previous;
+        public int CurrentLargest;
+        public int PreviousLargest;
     }
 
     private sealed record Pending(IncomingMessage Message, TaskCompletionSource<InboxWriteOutcome> Done);

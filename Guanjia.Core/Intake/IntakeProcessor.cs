@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Guanjia.Core.Intake;
 
 /// <summary>
-/// Turns one stored inbox message into its effects in one transaction with marking the message
+/// Turns stored inbox messages into their effects in one transaction with marking them
 /// processed, so a crash repeats the whole step and a processed message never repeats. The
 /// <see cref="MessageClassifier"/> decides once what the message is; one handler acts on it.
 /// </summary>
@@ -64,32 +64,76 @@ public sealed partial class IntakeProcessor
         _onTheSpot = new OnTheSpotHandler(db, config, triage, settings, texts, time, logger);
     }
 
-    public async Task ProcessAsync(long inboxId, CancellationToken cancellationToken)
+    /// <summary>Processes one stored message (see <see cref="ProcessBatchAsync"/>); throws when it fails.</summary>
+    public Task ProcessAsync(long inboxId, CancellationToken cancellationToken) => ProcessBatchAsync([inboxId], null, cancellationToken);
+
+    /// <summary>
+    /// Processes stored messages, oldest first, in one transaction: each is classified once and handed to
+    /// one handler exactly as if it were alone, and its effects are saved (not committed) before the next
+    /// is classified, so a follow-up sees the ticket its report made earlier in the batch. All or nothing:
+    /// when any message throws, nothing of the batch is kept and the exception is rethrown, so the caller
+    /// retries the messages one by one and a poison message fails alone. With a <paramref name="budget"/>, the
+    /// batch is committed once it has taken that long (a single-writer database is not held for longer), and the
+    /// ids after the last one handled are left for the next batch. Returns how many of
+    /// <paramref name="inboxIds"/> (taken in ascending order) were dealt with: processed, or skipped because
+    /// they were already processed, dead or missing.
+    /// </summary>
+    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, TimeSpan? budget, CancellationToken cancellationToken)
     {
-        var row = await _db.Inbox.FirstOrDefaultAsync(m => m.Id == inboxId, cancellationToken);
+        var started = _time.GetTimestamp();
+        var ids = inboxIds.ToList();
         // A dead letter waits for a person (POST /api/inbox/{id}/retry), even if a queue still names it.
-        if (row is null || row.ProcessedAt is not null || row.DeadAt is not null)
+        var rows = await _db.Inbox.AsNoTracking()
+            .Where(m => ids.Contains(m.Id) && m.ProcessedAt == null && m.DeadAt == null)
+            .OrderBy(m => m.Id)
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
         {
-            return;
+            return ids.Count;
         }
 
-        var message = JsonSerializer.Deserialize(row.Payload, IntakeJsonContext.Default.IncomingMessage)
-            ?? throw new InvalidOperationException($"Inbox row {inboxId} has no payload.");
-
         // Network work (photo downloads) happens before the transaction; the photo store is
-        // content-addressed, so repeating it after a crash stores nothing twice.
-        var inbound = new Inbound(row.Id, message, await FetchPhotosAsync(message, cancellationToken));
+        // content-addressed, so repeating it after a crash or a failed batch stores nothing twice.
+        var inbound = new List<Inbound>(rows.Count);
+        foreach (var row in rows)
+        {
+            var message = JsonSerializer.Deserialize(row.Payload, IntakeJsonContext.Default.IncomingMessage)
+                ?? throw new InvalidOperationException($"Inbox row {row.Id} has no payload.");
+            inbound.Add(new Inbound(row.Id, message, message.Images.Count == 0 ? [] : await FetchPhotosAsync(message, cancellationToken)));
+        }
 
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
-        var outbox = new OutboxWriter(_db, _time);
-        var decision = await _classifier.ClassifyAsync(inbound, cancellationToken);
-        await HandleAsync(inbound, decision, outbox, cancellationToken);
+        var handled = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var outbox = new OutboxWriter(_db, _time);
+            var decision = await _classifier.ClassifyAsync(inbound[i], cancellationToken);
+            await HandleAsync(inbound[i], decision, outbox, cancellationToken);
 
-        row.ProcessedAt = _time.GetUtcNow();
-        row.Attempts++;
-        row.LastError = null;
-        await _db.SaveChangesAsync(cancellationToken);
+            var row = rows[i];
+            _db.Inbox.Attach(row);
+            row.ProcessedAt = _time.GetUtcNow();
+            row.Attempts++;
+            row.LastError = null;
+            await _db.SaveChangesAsync(cancellationToken);
+            // Saved: the next message reads it from the database, and change tracking stays the size of one message.
+            _db.ChangeTracker.Clear();
+            handled = i + 1;
+            if (budget is { } limit && _time.GetElapsedTime(started) >= limit)
+            {
+                break;
+            }
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        if (handled == rows.Count)
+        {
+            return ids.Count;
+        }
+
+        // Everything up to the last handled row: rows skipped as processed or dead before it count as dealt with.
+        var last = rows[handled - 1].Id;
+        return ids.Order().TakeWhile(id => id <= last).Count();
     }
 
     /// <summary>Photos whose text never came within the merge window still become a report.</summary>

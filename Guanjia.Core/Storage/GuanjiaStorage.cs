@@ -83,6 +83,13 @@ public abstract class GuanjiaStorage
     /// <summary>Claims one inbox row for this instance; false when it is processed or another instance holds it.</summary>
     public abstract Task<bool> TryClaimInboxAsync(GuanjiaDbContext db, long id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Claims the given inbox rows for this instance in one statement; returns those it now holds (not
+    /// processed, not dead, and free, run out or already its own), oldest first.
+    /// </summary>
+    public abstract Task<IReadOnlyList<long>> TryClaimInboxAsync(
+        GuanjiaDbContext db, IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>How long an instance keeps sending to a destination after its last pass; then another may take it over.</summary>
     public static readonly TimeSpan OutboxLease = TimeSpan.FromSeconds(30);
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -5,56 +6,63 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Guanjia.Core.Community;
+using System.Text.RegularExpressions;
 using Guanjia.WeCom.Crypto;
 using Guanjia.WeCom.Fake;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Guanjia.Bench.Ingest;
 
 /// <summary>
-/// Runs the same closed-loop load (N connections, each sending the next callback as soon as the
-/// last was answered) first against the bare endpoint, then against Guanjia.Bot, both as child
-/// processes on this machine, and prints rates, latency percentiles and the ratio. Afterwards it
-/// waits until every accepted callback has become a ticket.
+/// The ingest benchmark, in up to three parts that each start fresh service processes on this machine
+/// (a new database each) and can be run alone (<c>--mode acks|tickets|latency</c>):
+/// <list type="number">
+/// <item>acks: the same closed-loop load (N connections, each sending the next callback as soon as the last
+/// was answered) against the bare endpoint, then against Guanjia.Bot; rates, latency percentiles, the ratio;</item>
+/// <item>tickets: a fixed number of reports sent as fast as the service takes them, then tickets made a
+/// second, counted in the database (triaged, stored and the reporter's acknowledgement queued, one transaction);</item>
+/// <item>latency: reports at a fixed offered rate (open loop); report→dispatch time = when the fake WeCom
+/// received the department's 新工单 message minus when the report was sent.</item>
+/// </list>
+/// Every part runs on a generated city street (<see cref="CityGenerator"/>), on SQLite or PostgreSQL, with
+/// one or (PostgreSQL) two instances sharing the database; the peak RSS of each service process is reported.
 /// </summary>
-internal sealed class IngestDriver(IngestOptions options)
+internal sealed partial class IngestDriver(IngestOptions options)
 {
     private const string BotToken = "BenchBotToken";
 
     public async Task<int> RunAsync()
     {
-        var senders = LoadSenders();
+        var work = Path.Combine(Path.GetTempPath(), "guanjia-ingest-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        var city = Path.Combine(work, "city.yaml");
+        var (senders, robots) = CityGenerator.Write(city, Path.Combine(options.RepoRoot, "config", "community.yaml"), options.Communities, options.CompoundsPerCommunity);
         var texts = LoadTexts();
         var aesKey = NewAesKey();
         var crypto = WeComCallbackCrypto.Create(BotToken, aesKey, "").Value!;
         await using var wecom = await FakeWeComServer.StartAsync();
-        wecom.EnforceRobotRateLimit = false;
-        var work = Path.Combine(Path.GetTempPath(), "guanjia-ingest-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(work);
+        var payloads = new PayloadFactory(crypto, [.. senders], texts, wecom);
+        var where = options.IsPostgres ? $"PostgreSQL, {options.Instances} instance(s)" : "SQLite";
+        Console.WriteLine($"Ingest benchmark: {where}; city of {options.Communities} communities, {senders.Count} stewards, {robots} robot keys; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
 
-        Console.WriteLine($"Ingest load: {options.Concurrency} connections, {options.Warmup.TotalSeconds:0}s warm-up + {options.Duration.TotalSeconds:0}s measured per target, {Environment.ProcessorCount} cores");
-        var payloads = new PayloadFactory(crypto, senders, texts, wecom);
-
-        Result bare;
-        var barePort = FreePort();
-        using (var process = StartBare(barePort))
+        if (options.Modes.HasFlag(IngestModes.Acks))
         {
-            await WaitHealthyAsync(barePort, process);
-            bare = await LoadAsync("bare Kestrel \"success\"", barePort, payloads, "bare");
-            Stop(process);
+            wecom.EnforceRobotRateLimit = false;
+            await AcksAsync(work, city, aesKey, wecom, payloads);
         }
 
-        var botPort = FreePort();
-        var database = Path.Combine(work, "guanjia.db");
-        Result guanjia;
-        using (var process = StartBot(botPort, database, Path.Combine(work, "media"), aesKey, wecom))
+        if (options.Modes.HasFlag(IngestModes.Tickets))
         {
-            await WaitHealthyAsync(botPort, process);
-            guanjia = await LoadAsync("Guanjia.Bot (SQLite)", botPort, payloads, "bot");
-            var drained = await WaitForTicketsAsync(database, guanjia.Accepted);
-            Stop(process);
-            Print(bare, guanjia, drained);
+            wecom.EnforceRobotRateLimit = false;
+            await TicketsAsync(work, city, aesKey, wecom, payloads);
+        }
+
+        if (options.Modes.HasFlag(IngestModes.Latency))
+        {
+            // As WeCom: 20 messages a minute per robot. The city has enough robots that this is not the limit.
+            wecom.EnforceRobotRateLimit = true;
+            await LatencyAsync(work, city, aesKey, wecom, payloads);
         }
 
         try
@@ -68,17 +76,234 @@ internal sealed class IngestDriver(IngestOptions options)
         return 0;
     }
 
-    private async Task<Result> LoadAsync(string name, int port, PayloadFactory payloads, string run)
+    private async Task AcksAsync(string work, string city, string aesKey, FakeWeComServer wecom, PayloadFactory payloads)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var client = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Console.WriteLine($"\n== acks: closed loop, {options.Concurrency} connections, {options.Warmup.TotalSeconds:0}s warm-up + {options.Duration.TotalSeconds:0}s measured per target (load average {LoadAverage()})");
+        Result bare;
+        var barePort = FreePort();
+        using (var process = StartBare(barePort))
+        {
+            await WaitHealthyAsync(barePort, process);
+            bare = await LoadAsync("bare Kestrel \"success\"", [barePort], payloads, "bare");
+            Stop(process);
+        }
+
+        await using var service = await StartServiceAsync(work, "acks", city, aesKey, wecom);
+        var guanjia = await LoadAsync($"Guanjia.Bot ({service.Describe})", service.Ports, payloads, "bot");
+        var rss = service.PeakRss();
+        Console.WriteLine($"{"target",-34} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"accepted",9} {"failed",7}");
+        foreach (var r in new[] { bare, guanjia })
+        {
+            Console.WriteLine(Inv($"{r.Name,-34} {r.Rate,9:0} {r.P50,8:0.00} {r.P99,8:0.00} {r.P999,9:0.00} {r.Accepted,9} {r.Failed,7}"));
+        }
+
+        Console.WriteLine(Inv($"acks: Guanjia / bare = {guanjia.Rate / bare.Rate:P1} (target >= 30%); peak RSS {rss} (target <= 250 MB each); load average {LoadAverage()}"));
+    }
+
+    private async Task TicketsAsync(string work, string city, string aesKey, FakeWeComServer wecom, PayloadFactory payloads)
+    {
+        Console.WriteLine($"\n== tickets: {options.Reports} reports over {options.Concurrency} connections as fast as they are taken, then until every one is processed (load average {LoadAverage()})");
+        await using var service = await StartServiceAsync(work, "tickets", city, aesKey, wecom);
+        var clients = service.Ports.Select(NewClient).ToArray();
+        var sent = 0;
+        var accepted = 0;
+        var started = Stopwatch.GetTimestamp();
+        var samples = new List<(double At, Counts Counts)>();
+        var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                samples.Add((Stopwatch.GetElapsedTime(started).TotalSeconds, await service.CountAsync()));
+                await Task.Delay(500, CancellationToken.None);
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(w => Task.Run(async () =>
+        {
+            var client = clients[w % clients.Length];
+            int i;
+            while ((i = Interlocked.Increment(ref sent)) <= options.Reports)
+            {
+                using var request = payloads.Create($"t-{i}");
+                using var response = await client.SendAsync(request);
+                _ = await response.Content.ReadAsByteArrayAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref accepted);
+                }
+            }
+        })));
+        var loadEnded = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuAtLoadEnd = service.CpuSeconds();
+        Counts last;
+        while (true)
+        {
+            last = await service.CountAsync();
+            if (last.Processed >= accepted || Stopwatch.GetElapsedTime(started) > options.DrainTimeout)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        var done = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuDone = service.CpuSeconds();
+        await sampling.CancelAsync();
+        await sampler;
+        var rss = service.PeakRss();
+        foreach (var c in clients)
+        {
+            c.Dispose();
+        }
+
+        var atLoadEnd = samples.LastOrDefault(s => s.At <= loadEnded).Counts ?? new Counts(0, 0, 0, 0);
+        // Sustained: the best 10 s of the run (a rate held, not a moment).
+        var best = 0.0;
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var j = samples.FindIndex(i, s => s.At >= samples[i].At + 10);
+            if (j > 0)
+            {
+                best = Math.Max(best, (samples[j].Counts.Tickets - samples[i].Counts.Tickets) / (samples[j].At - samples[i].At));
+            }
+        }
+
+        Console.WriteLine(Inv($"{accepted} of {options.Reports} reports accepted in {loadEnded:0.0}s ({accepted / loadEnded:0}/s); {atLoadEnd.Tickets} tickets made meanwhile ({atLoadEnd.Tickets / loadEnded:0}/s while callbacks arrived)"));
+        Console.WriteLine(Inv($"all {last.Processed} messages processed {done - loadEnded:0.0}s after the load: {last.Tickets} tickets, {last.Acks} reporters acknowledged, inbox {last.Inbox}"));
+        Console.WriteLine(Inv($"tickets/s: after the load {(last.Tickets - atLoadEnd.Tickets) / Math.Max(0.001, done - loadEnded):0}, best 10 s {best:0}, whole run {last.Tickets / done:0} (target >= 1500/s sustained); peak RSS {rss}; load average {LoadAverage()}"));
+        // What a ticket costs, whatever else the machine was doing: the service's CPU time after the load, per ticket.
+        var drained = last.Tickets - atLoadEnd.Tickets;
+        if (drained > 0)
+        {
+            var cpu = cpuDone - cpuAtLoadEnd;
+            Console.WriteLine(Inv($"after the load the service used {cpu:0.0} CPU-s for {drained} tickets: {1000 * cpu / drained:0.00} CPU-ms a ticket, {drained / cpu:0} tickets per CPU-second"));
+        }
+
+        Console.WriteLine(last.Processed == accepted && last.Inbox == accepted && last.Acks == last.Tickets
+            ? "Every accepted report was processed once; every ticket's reporter acknowledged."
+            : "MISMATCH: accepted, processed and acknowledged differ.");
+    }
+
+    private async Task LatencyAsync(string work, string city, string aesKey, FakeWeComServer wecom, PayloadFactory payloads)
+    {
+        Console.WriteLine(Inv($"\n== latency: {options.Rate:0} reports/s offered (open loop), {options.LatencyWarmup.TotalSeconds:0}s warm-up + {options.LatencyDuration.TotalSeconds:0}s measured (load average {LoadAverage()})"));
+        await using var service = await StartServiceAsync(work, "latency", city, aesKey, wecom);
+        var clients = service.Ports.Select(NewClient).ToArray();
+        var total = (int)((options.LatencyWarmup + options.LatencyDuration).TotalSeconds * options.Rate);
+        var measuredFrom = (int)(options.LatencyWarmup.TotalSeconds * options.Rate);
+        var sentAt = new DateTimeOffset[total];
+        var answered = new double[total];
+        var failed = 0;
+        var start = Stopwatch.GetTimestamp();
+        var sends = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i / options.Rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            var n = i;
+            sends.Add(Task.Run(async () =>
+            {
+                using var request = payloads.Create($"l-{n}");
+                var before = Stopwatch.GetTimestamp();
+                sentAt[n] = DateTimeOffset.UtcNow;
+                using var response = await clients[n % clients.Length].SendAsync(request);
+                _ = await response.Content.ReadAsByteArrayAsync();
+                answered[n] = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }));
+        }
+
+        await Task.WhenAll(sends);
+        var offered = total / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var waitUntil = Stopwatch.GetTimestamp() + (long)(Math.Min(options.DrainTimeout.TotalSeconds, 120) * Stopwatch.Frequency);
+        Counts counts;
+        while (true)
+        {
+            counts = await service.CountAsync();
+            if ((counts.Processed >= total && counts.Dispatched >= counts.Tickets) || Stopwatch.GetTimestamp() > waitUntil)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        var rss = service.PeakRss();
+        foreach (var c in clients)
+        {
+            c.Dispose();
+        }
+
+        var tickets = await service.TicketsByMessageAsync();
+        var processed = await service.ProcessedMessagesAsync();
+        var dispatched = new Dictionary<int, DateTimeOffset>();
+        foreach (var m in wecom.Messages.Where(m => m.Kind == RecordedMessageKind.Webhook))
+        {
+            if (NewTicket().Match(m.Json) is { Success: true } match)
+            {
+                var number = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                if (!dispatched.TryGetValue(number, out var at) || m.ReceivedAt < at)
+                {
+                    dispatched[number] = m.ReceivedAt;
+                }
+            }
+        }
+
+        var latencies = new List<double>();
+        var noTicket = 0;
+        var notDispatched = 0;
+        for (var i = measuredFrom; i < total; i++)
+        {
+            if (!processed.Contains($"l-{i}"))
+            {
+                notDispatched++;
+            }
+            else if (!tickets.TryGetValue($"l-{i}", out var number))
+            {
+                noTicket++;
+            }
+            else if (!dispatched.TryGetValue(number, out var at))
+            {
+                notDispatched++;
+            }
+            else
+            {
+                latencies.Add((at - sentAt[i]).TotalMilliseconds);
+            }
+        }
+
+        // A ticket not dispatched within the wait counts as slower than any that was.
+        var sorted = latencies.Order().Concat(Enumerable.Repeat(double.PositiveInfinity, notDispatched)).ToArray();
+        var acks = answered.Skip(measuredFrom).Order().ToArray();
+        Console.WriteLine(Inv($"offered {offered:0.0} reports/s; callbacks answered p50 {Percentile(acks, 0.5):0.0} ms, p99 {Percentile(acks, 0.99):0.0} ms; {failed} failed"));
+        Console.WriteLine(Inv($"report→dispatch over {total - measuredFrom} measured reports: p50 {Percentile(sorted, 0.5):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {(latencies.Count > 0 ? latencies.Max() : double.NaN):0} ms of those dispatched (target p99 <= 1000 ms); {noTicket} became no ticket (small talk, follow-ups), {notDispatched} not processed or not dispatched within the wait (counted as slowest)"));
+        Console.WriteLine(Inv($"peak RSS {rss}; load average {LoadAverage()}"));
+    }
+
+    private async Task<Result> LoadAsync(string name, IReadOnlyList<int> ports, PayloadFactory payloads, string run)
+    {
+        var clients = ports.Select(NewClient).ToArray();
         var start = Stopwatch.GetTimestamp();
         var measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
         var stopAt = measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, options.Concurrency)
-            .Select(w => Task.Run(() => WorkerAsync(client, payloads, $"{run}-{w}", measureFrom, stopAt)))
+            .Select(w => Task.Run(() => WorkerAsync(clients[w % clients.Length], payloads, $"{run}-{w}", measureFrom, stopAt)))
             .ToArray();
         var results = await Task.WhenAll(workers);
+        foreach (var c in clients)
+        {
+            c.Dispose();
+        }
+
         var latencies = results.SelectMany(r => r.Latencies).Order().ToArray();
         var measured = latencies.Length;
         return new Result(
@@ -90,6 +315,13 @@ internal sealed class IngestDriver(IngestOptions options)
             results.Sum(r => r.Accepted),
             results.Sum(r => r.Failed));
     }
+
+    private HttpClient NewClient(int port) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = Math.Max(options.Concurrency, 64), PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
 
     private static async Task<WorkerResult> WorkerAsync(HttpClient client, PayloadFactory payloads, string prefix, long measureFrom, long stopAt)
     {
@@ -127,69 +359,47 @@ internal sealed class IngestDriver(IngestOptions options)
         return new WorkerResult(latencies, accepted, failed);
     }
 
-    private async Task<Drain> WaitForTicketsAsync(string database, int accepted)
-    {
-        var watch = Stopwatch.StartNew();
-        var connection = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString();
-        long inbox = 0, processed = 0, tickets = 0;
-        while (watch.Elapsed < options.DrainTimeout)
-        {
-            await using var db = new SqliteConnection(connection);
-            await db.OpenAsync();
-            inbox = await ScalarAsync(db, "SELECT COUNT(*) FROM Inbox");
-            processed = await ScalarAsync(db, "SELECT COUNT(*) FROM Inbox WHERE ProcessedAt IS NOT NULL");
-            tickets = await ScalarAsync(db, "SELECT COUNT(*) FROM Tickets");
-            if (processed >= inbox && tickets >= accepted)
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return new Drain(accepted, inbox, processed, tickets, watch.Elapsed);
-    }
-
-    private static async Task<long> ScalarAsync(SqliteConnection db, string sql)
-    {
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static void Print(Result bare, Result guanjia, Drain drain)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"{"target",-26} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"accepted",9} {"failed",7}");
-        foreach (var r in new[] { bare, guanjia })
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Name,-26} {r.Rate,9:0} {r.P50,8:0.00} {r.P99,8:0.00} {r.P999,9:0.00} {r.Accepted,9} {r.Failed,7}"));
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Guanjia / bare: {guanjia.Rate / bare.Rate:P1} of the bare endpoint's rate (target >= 30%); {guanjia.Rate:0}/s (target >= 3000/s); p99 {guanjia.P99:0.00} ms (target <= 20 ms)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"After the load: {drain.Tickets} tickets for {drain.Accepted} accepted callbacks (inbox {drain.Inbox}, processed {drain.Processed}), drained in {drain.Elapsed.TotalSeconds:0.0}s after the load ended"));
-        Console.WriteLine(drain.Tickets == drain.Accepted && drain.Inbox == drain.Accepted
-            ? "Every accepted callback is exactly one ticket."
-            : "MISMATCH: accepted callbacks and tickets differ.");
-    }
-
-    private Process StartBare(int port) => Start(new ProcessStartInfo("dotnet", [typeof(IngestDriver).Assembly.Location, "bare", "--urls", $"http://127.0.0.1:{port}"]));
-
-    private Process StartBot(int port, string database, string media, string aesKey, FakeWeComServer wecom)
+    private async Task<Service> StartServiceAsync(string work, string run, string city, string aesKey, FakeWeComServer wecom)
     {
         if (!File.Exists(options.BotDll))
         {
             throw new FileNotFoundException($"Build Guanjia.Bot first: dotnet build -c Release Guanjia.Bot ({options.BotDll} missing)");
         }
 
+        string connection;
+        if (options.IsPostgres)
+        {
+            connection = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = $"guanjia_bench_{run}_{Guid.NewGuid().ToString("N")[..8]}" }.ConnectionString;
+        }
+        else
+        {
+            connection = $"Data Source={Path.Combine(work, run + ".db")}";
+        }
+
+        var service = new Service(options.IsPostgres, connection);
+        for (var i = 0; i < (options.IsPostgres ? options.Instances : 1); i++)
+        {
+            var port = FreePort();
+            var process = StartBot(port, connection, Path.Combine(work, "media"), city, aesKey, wecom);
+            service.Add(process, port);
+            // One after the other: the first creates and migrates the database.
+            await WaitHealthyAsync(port, process);
+        }
+
+        return service;
+    }
+
+    private Process StartBare(int port) => Start(new ProcessStartInfo("dotnet", [typeof(IngestDriver).Assembly.Location, "bare", "--urls", $"http://127.0.0.1:{port}"]));
+
+    private Process StartBot(int port, string connection, string media, string city, string aesKey, FakeWeComServer wecom)
+    {
         var info = new ProcessStartInfo("dotnet", [options.BotDll]) { WorkingDirectory = options.RepoRoot };
         var env = info.Environment;
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__Guanjia"] = $"Data Source={database}";
+        env["Storage__Provider"] = options.IsPostgres ? "Postgres" : "Sqlite";
+        env["ConnectionStrings__Guanjia"] = connection;
+        env["Community__File"] = city;
         env["Media__Root"] = media;
         env["Api__Keys__0"] = "bench-key";
         env["WeCom__ApiBaseUrl"] = wecom.BaseAddress.ToString();
@@ -223,7 +433,7 @@ internal sealed class IngestDriver(IngestOptions options)
     private static async Task WaitHealthyAsync(int port, Process process)
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             if (process.HasExited)
             {
@@ -248,16 +458,7 @@ internal sealed class IngestDriver(IngestOptions options)
             await Task.Delay(200);
         }
 
-        throw new TimeoutException("The server did not become healthy within 60 s.");
-    }
-
-    private (string UserId, string ChatId)[] LoadSenders()
-    {
-        var config = CommunityConfigLoader.Load(Path.Combine(options.RepoRoot, "config", "community.yaml"));
-        return config.People
-            .Where(p => p.HasRole(Person.StewardRole) && p.CommunityId is not null)
-            .Select(p => (p.UserId, config.FindCommunity(p.CommunityId!)!.ChatId))
-            .ToArray();
+        throw new TimeoutException("The server did not become healthy within 120 s.");
     }
 
     private string[] LoadTexts() =>
@@ -265,6 +466,20 @@ internal sealed class IngestDriver(IngestOptions options)
             .Where(l => l.StartsWith('{'))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("text").GetString()!)
             .ToArray();
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static int FreePort()
     {
@@ -288,11 +503,129 @@ internal sealed class IngestDriver(IngestOptions options)
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
+    [GeneratedRegex(@"新工单 #(\d+)")]
+    private static partial Regex NewTicket();
+
     private sealed record WorkerResult(List<double> Latencies, int Accepted, int Failed);
 
     private sealed record Result(string Name, double Rate, double P50, double P99, double P999, int Accepted, int Failed);
 
-    private sealed record Drain(int Accepted, long Inbox, long Processed, long Tickets, TimeSpan Elapsed);
+    internal sealed record Counts(long Inbox, long Processed, long Tickets, long Acks, long Dispatched = 0);
+
+    /// <summary>The service processes of one part, their database, and what is counted in it.</summary>
+    private sealed class Service(bool postgres, string connection) : IAsyncDisposable
+    {
+        private readonly List<(Process Process, int Port)> _instances = [];
+
+        public IReadOnlyList<int> Ports => [.. _instances.Select(i => i.Port)];
+
+        public string Describe => postgres ? $"PostgreSQL ×{_instances.Count}" : "SQLite";
+
+        public void Add(Process process, int port) => _instances.Add((process, port));
+
+        /// <summary>CPU seconds (user + system) the service processes have used so far.</summary>
+        public double CpuSeconds() => _instances.Sum(i =>
+        {
+            try
+            {
+                i.Process.Refresh();
+                return i.Process.TotalProcessorTime.TotalSeconds;
+            }
+            catch (InvalidOperationException)
+            {
+                return 0;
+            }
+        });
+
+        /// <summary>Each instance's peak resident set (VmHWM), in MB.</summary>
+        public string PeakRss() => string.Join(" + ", _instances.Select(i => $"{VmHwm(i.Process.Id) / 1024.0:0} MB"));
+
+        public async Task<Counts> CountAsync()
+        {
+            await using var db = Open();
+            return new Counts(
+                await ScalarAsync(db, """SELECT COUNT(*) FROM "Inbox" """),
+                await ScalarAsync(db, """SELECT COUNT(*) FROM "Inbox" WHERE "ProcessedAt" IS NOT NULL"""),
+                await ScalarAsync(db, """SELECT COUNT(*) FROM "Tickets" """),
+                await ScalarAsync(db, """SELECT COUNT(*) FROM "Outbox" WHERE "Key" LIKE '%:ack'"""),
+                await ScalarAsync(db, """SELECT COUNT(*) FROM "Outbox" WHERE "Key" LIKE 'ticket:%:dispatch' AND "SentAt" IS NOT NULL"""));
+        }
+
+        /// <summary>Which ticket each message made, through its acknowledgement (key <c>inbox:{id}:ack</c>).</summary>
+        public async Task<Dictionary<string, int>> TicketsByMessageAsync()
+        {
+            await using var db = Open();
+            await using var command = db.CreateCommand();
+            command.CommandText = """
+                SELECT i."MessageId", o."TicketNumber" FROM "Inbox" i
+                JOIN "Outbox" o ON o."Key" = 'inbox:' || CAST(i."Id" AS TEXT) || ':ack'
+                WHERE o."TicketNumber" IS NOT NULL
+                """;
+            var result = new Dictionary<string, int>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                result[reader.GetString(0)] = reader.GetInt32(1);
+            }
+
+            return result;
+        }
+
+        public async Task<HashSet<string>> ProcessedMessagesAsync()
+        {
+            await using var db = Open();
+            await using var command = db.CreateCommand();
+            command.CommandText = """SELECT "MessageId" FROM "Inbox" WHERE "ProcessedAt" IS NOT NULL""";
+            var result = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                result.Add(reader.GetString(0));
+            }
+
+            return result;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            foreach (var (process, _) in _instances)
+            {
+                Stop(process);
+                process.Dispose();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        private DbConnection Open()
+        {
+            DbConnection db = postgres
+                ? new NpgsqlConnection(connection)
+                : new SqliteConnection(new SqliteConnectionStringBuilder(connection) { Mode = SqliteOpenMode.ReadOnly }.ToString());
+            db.Open();
+            return db;
+        }
+
+        private static async Task<long> ScalarAsync(DbConnection db, string sql)
+        {
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        private static long VmHwm(int pid)
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
 }
 
 /// <summary>Encrypted, signed bot group @-mentions as WeCom sends them; every one a new msgid.</summary>

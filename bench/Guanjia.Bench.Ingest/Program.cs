@@ -1,10 +1,14 @@
 using Guanjia.Bench.Ingest;
 
-// End-to-end ingest: encrypted bot callbacks over HTTP to a running Guanjia.Bot, next to a bare
-// Kestrel endpoint that only answers "success", measured in the same run (see docs/benchmarks.md).
+// End-to-end ingest: encrypted bot callbacks over HTTP to running Guanjia.Bot processes on a generated
+// city street: acknowledgements against a bare Kestrel endpoint, tickets made a second, report→dispatch
+// latency at a fixed offered rate (see docs/benchmarks.md).
 //   dotnet build -c Release Guanjia.Bot && dotnet build -c Release bench/Guanjia.Bench.Ingest
 //   dotnet bench/Guanjia.Bench.Ingest/bin/Release/net10.0/Guanjia.Bench.Ingest.dll
-//       [--concurrency 16] [--warmup 30] [--duration 20] [--drain-timeout 1200]
+//       [--mode acks,tickets,latency] [--storage sqlite|postgres --postgres "Host=…" --instances 1|2]
+//       [--concurrency 16] [--warmup 30] [--duration 20]        (acks)
+//       [--reports 60000]                                       (tickets)
+//       [--rate 200] [--latency-warmup 10] [--latency-duration 30] [--communities 300 --compounds 4]
 if (args is ["bare", "--urls", var bareUrls])
 {
     await BareEndpoint.RunAsync(bareUrls);

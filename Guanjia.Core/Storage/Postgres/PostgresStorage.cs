@@ -125,4 +125,21 @@ public sealed class PostgresStorage(string connectionString) : GuanjiaStorage(co
                 cancellationToken);
         return claimed == 1;
     }
+
+    public override async Task<IReadOnlyList<long>> TryClaimInboxAsync(
+        GuanjiaDbContext db, IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var wanted = ids.ToArray();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var until = (now + InboxLease).ToUnixTimeMilliseconds();
+        // As the single-row claim: a row another instance is claiming is waited for, then seen as held.
+        var claimed = await db.Database.SqlQuery<long>($"""
+            UPDATE "Inbox" SET "LeasedBy" = {InstanceId}, "LeaseUntil" = {until}
+            WHERE "Id" = ANY({wanted}) AND "ProcessedAt" IS NULL AND "DeadAt" IS NULL
+                AND ("LeaseUntil" IS NULL OR "LeaseUntil" <= {nowMs} OR "LeasedBy" = {InstanceId})
+            RETURNING "Id" AS "Value"
+            """).ToListAsync(cancellationToken);
+        claimed.Sort();
+        return claimed;
+    }
 }

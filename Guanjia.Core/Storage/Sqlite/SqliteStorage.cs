@@ -59,6 +59,10 @@ public sealed class SqliteStorage : GuanjiaStorage
     public override Task<bool> TryClaimInboxAsync(GuanjiaDbContext db, long id, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult(true);
 
+    public override Task<IReadOnlyList<long>> TryClaimInboxAsync(
+        GuanjiaDbContext db, IReadOnlyCollection<long> ids, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<long>>([.. ids.Order()]);
+
     private static string Resolve(string connectionString, string contentRoot)
     {
         var sqlite = new SqliteConnectionStringBuilder(connectionString);

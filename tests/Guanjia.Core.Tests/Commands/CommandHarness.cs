@@ -93,11 +93,8 @@ public sealed class CommandHarness : IAsyncDisposable
         return ticket.Number;
     }
 
-    /// <summary>
-    /// Says <paramref name="text"/> to the bot in a group (bot channel) or, with no chat, in the app's 1:1,
-    /// with <paramref name="photos"/> photos and <paramref name="failedPhotos"/> photos whose download fails.
-    /// </summary>
-    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
+    /// <summary>Stores a message as the callback does, without processing it (<see cref="SayAsync"/> also processes it).</summary>
+    public async Task<(long InboxId, IncomingMessage Message)> StoreAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
     {
         var id = Interlocked.Increment(ref _messages);
         var images = new List<IncomingImage>();
@@ -141,6 +138,16 @@ public sealed class CommandHarness : IAsyncDisposable
             inboxId = row.Id;
         }
 
+        return (inboxId, message);
+    }
+
+    /// <summary>
+    /// Says <paramref name="text"/> to the bot in a group (bot channel) or, with no chat, in the app's 1:1,
+    /// with <paramref name="photos"/> photos and <paramref name="failedPhotos"/> photos whose download fails.
+    /// </summary>
+    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
+    {
+        var (inboxId, message) = await StoreAsync(user, text, chat, quoted, photos, failedPhotos);
         await ProcessAsync(inboxId);
         await using var read = NewDb();
         var outbox = await read.Outbox.AsNoTracking().Where(o => o.Key.StartsWith($"inbox:{inboxId}:")).OrderBy(o => o.Id).ToListAsync();
@@ -184,12 +191,27 @@ public sealed class CommandHarness : IAsyncDisposable
     public async Task ProcessAsync(long inboxId)
     {
         await using var db = NewDb();
+        await NewProcessor(db).ProcessAsync(inboxId, CancellationToken.None);
+    }
+
+    /// <summary>Processes stored messages in one batch, on a context with <paramref name="interceptors"/> (to make one fail).</summary>
+    public Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors) =>
+        ProcessBatchAsync(inboxIds, null, interceptors);
+
+    /// <summary>As <see cref="ProcessBatchAsync(IReadOnlyList{long}, Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[])"/>, committing once <paramref name="budget"/> is spent.</summary>
+    public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, TimeSpan? budget, params Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] interceptors)
+    {
+        await using var db = new GuanjiaDbContext(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).AddInterceptors(interceptors).Options);
+        return await NewProcessor(db).ProcessBatchAsync(inboxIds, budget, CancellationToken.None);
+    }
+
+    private IntakeProcessor NewProcessor(GuanjiaDbContext db)
+    {
         var texts = new TicketTexts(Config, StreetCalendar.For(Config).Zone);
         var calendar = StreetCalendar.For(Config);
         var commands = new CommandProcessor(db, Config, texts, calendar, Settings, Time, _services, NullLogger<CommandProcessor>.Instance);
-        var processor = new IntakeProcessor(db, Config, SharedTriage.Value, _photos, _media, Settings, texts, calendar, commands, Time,
+        return new IntakeProcessor(db, Config, SharedTriage.Value, _photos, _media, Settings, texts, calendar, commands, Time,
             NullLogger<IntakeProcessor>.Instance);
-        await processor.ProcessAsync(inboxId, CancellationToken.None);
     }
 
     public async Task<Ticket> TicketAsync(int number)

@@ -130,6 +130,23 @@ public sealed class PostgresStorageTests : IAsyncLifetime
         Assert.Empty(await storage.ClaimDueInboxAsync(db, Now, Now, 10, CancellationToken.None));
     }
 
+    [SkippableFact]
+    public async Task BatchClaim_TakesOnlyRowsNobodyElseHolds_AndRenewsItsOwn()
+    {
+        var ids = await AddInboxAsync(6);
+        await using var db = _db.NewDb();
+        await db.Inbox.Where(m => m.Id == ids[5]).ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, Now));
+        var first = new PostgresStorage(_db.ConnectionString);
+        var second = new PostgresStorage(_db.ConnectionString);
+
+        Assert.Equal(ids[..2], await first.TryClaimInboxAsync(db, ids[..2], Now, CancellationToken.None));
+        Assert.Equal(ids[2..5], await second.TryClaimInboxAsync(db, ids, Now, CancellationToken.None));
+        Assert.Equal(ids[..2], await first.TryClaimInboxAsync(db, ids, Now + TimeSpan.FromSeconds(1), CancellationToken.None));
+
+        var afterLease = Now + GuanjiaStorage.InboxLease + TimeSpan.FromSeconds(1);
+        Assert.Equal(ids[..5], await second.TryClaimInboxAsync(db, ids, afterLease, CancellationToken.None));
+    }
+
     private async Task<List<long>> AddInboxAsync(int count)
     {
         await using var db = _db.NewDb();

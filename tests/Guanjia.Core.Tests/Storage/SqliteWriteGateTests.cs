@@ -137,6 +137,35 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, inbox.StoredLastSecond);
     }
 
+    [Fact]
+    public async Task InboxWriter_IsBursting_OnlyWhenManyCallbacksQueueBehindOneAnother()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var services = new ServiceCollection()
+            .AddDbContext<GuanjiaDbContext>(o => o.UseSqlite($"Data Source={_file}").AddInterceptors(_gate))
+            .BuildServiceProvider();
+        await using var inbox = new InboxWriter(services.GetRequiredService<IServiceScopeFactory>(), time);
+
+        // A steady stream: each callback stored before the next arrives, however many in the second.
+        for (var i = 0; i < InboxWriter.BurstPerSecond + 50; i++)
+        {
+            await inbox.WriteAsync(new IncomingMessage { Channel = IncomingChannel.Bot, MessageId = $"steady{i}", SenderId = "lihua" });
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(InboxWriter.BurstPerSecond + 50, inbox.StoredLastSecond);
+        Assert.False(inbox.IsBursting);
+
+        // A burst: callbacks arriving together wait for one another and share commits.
+        await Task.WhenAll(Enumerable.Range(0, InboxWriter.BurstPerSecond + 50)
+            .Select(i => inbox.WriteAsync(new IncomingMessage { Channel = IncomingChannel.Bot, MessageId = $"burst{i}", SenderId = "lihua" })));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(inbox.IsBursting);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(inbox.IsBursting);
+    }
+
     /// <summary>Completes when the next transaction starts waiting at the gate (no sleeping to let it get there).</summary>
     private Task NextQueued()
     {
