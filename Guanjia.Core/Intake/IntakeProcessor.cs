@@ -33,6 +33,7 @@ public sealed partial class IntakeProcessor
     private readonly TicketAmendment _amendment;
     private readonly CommunityConfig _config;
     private readonly StreetCalendar _calendar;
+    private readonly OutboxRoutes _routes;
 
     public IntakeProcessor(
         GuanjiaDbContext db,
@@ -46,8 +47,10 @@ public sealed partial class IntakeProcessor
         CommandProcessor commands,
         TimeProvider time,
         ILogger<IntakeProcessor> logger,
-        GuanjiaMetrics? metrics = null)
+        GuanjiaMetrics? metrics = null,
+        OutboxRoutes? routes = null)
     {
+        _routes = routes ?? OutboxRoutes.None;
         _db = db;
         _config = config;
         _calendar = calendar;
@@ -79,7 +82,7 @@ public sealed partial class IntakeProcessor
         var inbound = new Inbound(row.Id, message, await FetchPhotosAsync(message, cancellationToken));
 
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
-        var outbox = new OutboxWriter(_db, _time);
+        var outbox = new OutboxWriter(_db, _time) { Routes = _routes };
         var decision = await _classifier.ClassifyAsync(inbound, cancellationToken);
         await HandleAsync(inbound, decision, outbox, cancellationToken);
 

@@ -23,7 +23,9 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         var reporter = community is not null && ticket.Department == community.Office
             ? config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter
             : $"小巷管家（{community?.Name ?? ticket.Community}）";
-        outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, texts.Dispatch(ticket, reporter), ticket.Number, urgent: ticket.Urgent);
+        // A card with 接单 / 退回 / 办结 where WeCom delivers one (the bot's long connection), else the markdown.
+        outbox.CardToDepartment($"{key}:dispatch", department, TicketCards.Dispatch(texts, ticket, reporter, outbox.Routes.TicketUrl(ticket.Number)),
+            texts.Dispatch(ticket, reporter), ticket.Number, urgent: ticket.Urgent);
         var index = 0;
         foreach (var photo in ticket.Photos.Where(p => p.Stage == PhotoStages.Before))
         {
@@ -70,6 +72,16 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         var community = config.FindCommunity(ticket.Community);
         var inGroup = community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
         var index = 0;
+        if (ticket.Status == TicketStatus.Resolved && key.EndsWith(":resolved", StringComparison.Ordinal))
+        {
+            // On 办结 the reporter gets the rating card in the chat the report came from, where WeCom delivers it.
+            var rating = TicketCards.Rating(texts, ticket, outbox.Routes.TicketUrl(ticket.Number), ticket.Conversation != ticket.Reporter);
+            if (outbox.TryCardToChat($"{key}:rating", ticket.Conversation, rating, ticket.Number))
+            {
+                content += $"\n请在下方卡片评价，或回复“评价 {ticket.Number} 满意|基本满意|不满意”。";
+            }
+        }
+
         if (inGroup)
         {
             outbox.ToCommunity(key, community!, content, ticket.Number, config);
