@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Guanjia.Bot.Cards;
-using System.Security.Cryptography;
-using System.Text;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 using Guanjia.WeCom.Callbacks;
