@@ -81,6 +81,12 @@ public sealed partial class CardClickProcessor(
             command = parse.Command!;
         }
 
+        if (command is null && (CommandProcessor.RolesOf(person, config) & (CommandRoles.Secretary | CommandRoles.Admin)) == 0)
+        {
+            // "不是重复" is the secretaries' call, as 合并 is.
+            return new(CardClickResult.Refused, CardClicks.SecretariesOnly, card);
+        }
+
         var messageId = "card:" + click.EventId;
         if (await db.Inbox.AnyAsync(m => m.Channel == click.Channel && m.MessageId == messageId, cancellationToken))
         {

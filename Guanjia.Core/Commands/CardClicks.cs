@@ -76,6 +76,8 @@ public static class CardClicks
     /// <summary>A click on a button whose key Guanjia does not know (an old card): type instead.</summary>
     public const string UnknownButton = "这个按钮已失效，请直接回复命令（发送“帮助”查看用法）。";
 
+    public const string SecretariesOnly = "只有社区书记或街道管理员可以处理疑似重复。";
+
     /// <summary>The command behind the button is not available yet.</summary>
     public const string NotYetAvailable = "这个功能还没有开通，请直接联系社区。";
 }

@@ -176,12 +176,20 @@ public sealed partial class ReportHandler(
                 candidates.Add(best);
             }
 
-            AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
+            // With the bot's long connection the secretaries get the choices as buttons in their community's group.
+            var card = TicketCards.Recategorise(texts, ticket, candidates, outbox.Routes.TicketUrl(ticket.Number));
+            if (candidates.Count == 0 || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
+            {
+                AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
+            }
         }
 
         if (duplicate is { } d)
         {
-            outbox.ToCommunity($"{tk}:duplicate", community, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
+            if (!outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
+            {
+                outbox.ToCommunity($"{tk}:duplicate", community, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
+            }
         }
     }
 

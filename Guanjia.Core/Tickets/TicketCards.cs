@@ -68,6 +68,22 @@ public static class TicketCards
         LinkUrl = page?.ToString(),
     };
 
+    /// <summary>To the community's secretaries on a possible duplicate: 合并 into the earlier ticket, or 不是重复.</summary>
+    public static OutboxCard Duplicate(Ticket ticket, int earlier, bool byPhoto, Uri? page) => new()
+    {
+        TaskId = TaskId(CardKinds.Duplicate, ticket.Number),
+        Title = $"工单 #{ticket.Number} 可能重复",
+        TitleNote = $"与 #{earlier} {(byPhoto ? "照片相似" : "同小区同类，24小时内")}",
+        Text = $"{ticket.Text}\n确属重复请点“合并”，或回复“合并 {ticket.Number} {earlier}”。",
+        Buttons =
+        [
+            new("合并", Key(CardClicks.Merge, ticket.Number, earlier.ToString(CultureInfo.InvariantCulture)), 1),
+            new("不是重复", Key(CardClicks.NotDuplicate, ticket.Number), 2),
+        ],
+        LinkTitle = page is null ? null : "查看工单",
+        LinkUrl = page?.ToString(),
+    };
+
     /// <summary>To the secretaries on an extension request: 同意 / 不同意.</summary>
     public static OutboxCard Extension(Ticket ticket, string department, string asked, string reason, Uri? page) => new()
     {
@@ -91,6 +107,7 @@ public static class TicketCards
         CardClicks.Rate or CardClicks.Reopen or CardClicks.Confirm => CardKinds.Rating,
         CardClicks.Recategorise => CardKinds.Recategorise,
         CardClicks.ExtendOk or CardClicks.ExtendNo => CardKinds.Extension,
+        CardClicks.Merge or CardClicks.NotDuplicate => CardKinds.Duplicate,
         _ => null,
     };
 
@@ -108,5 +125,6 @@ public static class TicketCards
         public const string Rating = "rating";
         public const string Recategorise = "recat";
         public const string Extension = "extend";
+        public const string Duplicate = "dup";
     }
 }

@@ -193,6 +193,57 @@ public sealed class CardClickTests : IAsyncLifetime
         Assert.Equal(sent.ToJson(), outcome.Card!.ToJson());
     }
 
+    [Fact]
+    public async Task UnsureTriage_InLongConnectionMode_AsksTheSecretariesWithCategoryButtons_InTheirGroup()
+    {
+        _h.Routes = new OutboxRoutes(BotChats: true);
+        var triage = Guanjia.Core.Triage.TicketTriage.Create(Config, RepoPaths.TriageKnowledge);
+        var community = Config.FindCommunity("wuhuashan")!;
+        string[] vague = ["74号院那边情况不太对劲，麻烦有人过来看看", "南路74号院这个事情需要协调一下", "74号院有件事想反映一下，请社区关注", "南路74号院后面那块地方要处理"];
+        var text = vague.FirstOrDefault(t => triage.Triage(t, Config.FindPerson("lihua"), community) is { LowConfidence: true, Candidates.Count: > 0 });
+        Assert.True(text is not null, "no vague report left that triage is unsure about; add one");
+
+        await _h.SayAsync("lihua", text, Wuhuashan, reqId: "r1");
+
+        var ask = Assert.Single(await OutboxOfAsync(1), o => o.Key.EndsWith(":recategorise", StringComparison.Ordinal));
+        Assert.Equal((OutboxChannel.BotChat, OutboxKind.Card, Wuhuashan), (ask.Channel, ask.Kind, ask.Target));
+        var card = OutboxCard.FromJson(ask.Content)!;
+        Assert.NotEmpty(card.Buttons);
+        Assert.All(card.Buttons, b => Assert.StartsWith("recat:1:", b.Key, StringComparison.Ordinal));
+        Assert.Contains("改类 1 代码", card.Text, StringComparison.Ordinal);
+
+        var code = card.Buttons[0].Key.Split(':')[2];
+        var refused = await _h.ClickAsync("lihua", card.Buttons[0].Key, Wuhuashan);
+        var done = await _h.ClickAsync("chenjing", card.Buttons[0].Key, Wuhuashan);
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (refused.Result, done.Result));
+        Assert.Equal(code, (await _h.TicketAsync(1)).Category);
+    }
+
+    [Fact]
+    public async Task NotDuplicateClick_IsTheSecretariesCall_AndChangesNoTicket()
+    {
+        var n = await _h.SeedAsync();
+        var before = await _h.SnapshotAsync(n);
+
+        var steward = await _h.ClickAsync("lihua", $"notdup:{n}", Wuhuashan);
+        var secretary = await _h.ClickAsync("chenjing", $"notdup:{n}", Wuhuashan);
+
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (steward.Result, secretary.Result));
+        Assert.Equal(before, await _h.SnapshotAsync(n));
+    }
+
+    [Fact]
+    public async Task MergeClick_BySecretary_MergesIntoTheEarlierTicket()
+    {
+        var earlier = await _h.SeedAsync();
+        var later = await _h.SeedAsync();
+
+        var outcome = await _h.ClickAsync("chenjing", $"merge:{later}:{earlier}", Wuhuashan);
+
+        Assert.Equal(CardClickResult.Done, outcome.Result);
+        Assert.Equal((TicketStatus.Merged, (int?)earlier), ((await _h.TicketAsync(later)).Status, (await _h.TicketAsync(later)).MergedInto));
+    }
+
     private async Task<List<OutboxMessage>> OutboxOfAsync(int number)
     {
         await using var db = _h.NewDb();
