@@ -17,20 +17,22 @@ function markdown(text) {
 /** A template card as WeCom shows it: source, title, emphasis (the outcome), text, fields, links and buttons. */
 function cardHtml(e) {
   const c = JSON.parse(e.card);
-  const fields = (c.horizontal_content_list || []).map(f => `<div class="field"><span>${esc(f.keyname)}</span>${esc(f.value)}</div>`).join("");
+  const fields = (c.horizontal_content_list || []).map(f => `<div class="wc-field"><span>${esc(f.keyname)}</span>${esc(f.value)}</div>`).join("");
   const links = (c.jump_list || []).map(j => `<a href="${esc(j.url)}" target="_blank">${esc(j.title)}</a>`).join(" ");
   const buttons = (c.button_list || []).map(b =>
     `<button type="button" class="card-button style-${esc(b.style || 1)}" data-key="${esc(b.key)}" data-task="${esc(c.task_id)}">${esc(b.text)}</button>`).join("");
-  return `<div class="wecard" data-task="${esc(c.task_id || "")}">
-    ${c.source?.desc ? `<div class="source">${esc(c.source.desc)}</div>` : ""}
-    <div class="title">${esc(c.main_title?.title)}</div>
-    ${c.main_title?.desc ? `<div class="desc">${esc(c.main_title.desc)}</div>` : ""}
-    ${c.emphasis_content ? `<div class="emphasis">${esc(c.emphasis_content.title)}<small>${esc(c.emphasis_content.desc)}</small></div>` : ""}
-    ${c.sub_title_text ? `<div class="text">${esc(c.sub_title_text)}</div>` : ""}
-    ${fields}
-    ${links ? `<div class="links">${links}</div>` : ""}
-    ${buttons ? `<div class="buttons">${buttons}</div>` : ""}
-  </div>`;
+  return [
+    `<div class="wecard" data-task="${esc(c.task_id || "")}">`,
+    c.source?.desc ? `<div class="wc-source">${esc(c.source.desc)}</div>` : "",
+    `<div class="wc-title">${esc(c.main_title?.title)}</div>`,
+    c.main_title?.desc ? `<div class="wc-desc">${esc(c.main_title.desc)}</div>` : "",
+    c.emphasis_content ? `<div class="wc-emphasis">${esc(c.emphasis_content.title)}<small>${esc(c.emphasis_content.desc)}</small></div>` : "",
+    c.sub_title_text ? `<div class="wc-text">${esc(c.sub_title_text)}</div>` : "",
+    fields,
+    links ? `<div class="wc-links">${links}</div>` : "",
+    buttons ? `<div class="wc-buttons">${buttons}</div>` : "",
+    "</div>",
+  ].join("");
 }
 
 function entryHtml(e) {
