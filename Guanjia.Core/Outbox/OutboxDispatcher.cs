@@ -51,7 +51,9 @@ public sealed partial class OutboxDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await DueQuery(db, now, pacing.PausedTargets()).Take(options.BatchSize).ToListAsync(cancellationToken);
-        due = due.Where(m => transport.CanSend(m.Channel)).ToList();
+        // The bot's channels only from the instance holding its connection; a reply whose req_id has run out
+        // still goes its other way from any instance.
+        due = due.Where(m => transport.CanSend(m.Channel) || (m.Channel == OutboxChannel.BotReply && m.ExpiresAt <= now)).ToList();
         if (storage is { IsShared: true })
         {
             // Several instances: each destination is sent to by the one instance holding its lease.

@@ -78,7 +78,8 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
         await simulator.Locator(".convs a[data-id='c:wuhuashan']").ClickAsync();
         await simulator.Locator("#text").FillAsync("华山西路8号院门口的垃圾桶满了，垃圾都堆到路上了");
         await simulator.Locator("#send").ClickAsync();
-        var reply = simulator.Locator(".msg[data-kind='reply'] .bubble").Filter(new() { HasTextRegex = AckPattern() });
+        // Other tests share the sandbox: this report's acknowledgement is the one naming its place.
+        var reply = simulator.Locator(".msg[data-kind='reply'] .bubble").Filter(new() { HasTextRegex = AckPattern() }).Filter(new() { HasText = "华山西路8号院" }).Last;
         await Expect(reply).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var number = AckPattern().Match(await reply.InnerTextAsync()).Groups[1].Value;
 

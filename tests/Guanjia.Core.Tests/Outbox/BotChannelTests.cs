@@ -54,6 +54,20 @@ public sealed class BotChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplyWhileNoInstanceHoldsTheConnection_GoesByTheCommunityRobot_OnceItsReqIdRunsOut()
+    {
+        _world.BotConnected = false;
+        _world.BotReply("r1", "aibot_msg_callback_1_abcd");
+
+        _world.Time.Advance(TimeSpan.FromMinutes(59));
+        await _world.PassAsync();
+
+        var sent = Assert.Single(_world.Sent);
+        Assert.Equal((OutboxChannel.Robot, OutboxWorld.WuhuashanRobot), (sent.Channel, sent.Target));
+        Assert.StartsWith("<@lihua> ", sent.Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DepartmentWithAChatId_IsWrittenToThroughTheBot_OnlyWithTheLongConnection()
     {
         var sanitation = _world.Config.FindDepartment("sanitation")!;
