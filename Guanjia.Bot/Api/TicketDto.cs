@@ -28,7 +28,22 @@ public sealed record TicketDto(
     DateTimeOffset? EscalatedAt,
     int? PossibleDuplicateOf,
     int? MergedInto,
-    IReadOnlyList<TicketEventDto> Events);
+    IReadOnlyList<TicketEventDto> Events)
+{
+    /// <summary>回访: <c>satisfied</c>, <c>basic</c>, <c>unsatisfied</c>, or null while unrated.</summary>
+    public string? Satisfaction { get; init; }
+
+    public DateTimeOffset? RatedAt { get; init; }
+
+    /// <summary>A 延期 waiting for a secretary (<c>2d</c>, <c>48h</c>, <c>3wd</c>), or null.</summary>
+    public string? ExtensionRequest { get; init; }
+
+    /// <summary>随手办: settled on the spot by the steward, born closed, never dispatched.</summary>
+    public bool OnTheSpot { get; init; }
+
+    /// <summary>A confidential tip: its text reaches only the department and the community's secretaries.</summary>
+    public bool Confidential { get; init; }
+}
 
 internal static class TicketMapping
 {
@@ -61,6 +76,13 @@ internal static class TicketMapping
             ticket.MergedInto,
             [.. ticket.Events.OrderBy(e => e.Id).Select(e => new TicketEventDto(
                 Local(e.At), e.Kind, e.By, e.FromStatus?.Code(), e.ToStatus?.Code(), e.Note,
-                e.Photos is { Length: > 0 } photos ? photos.Split('|') : []))]);
+                e.Photos is { Length: > 0 } photos ? photos.Split('|') : []))])
+        {
+            Satisfaction = ticket.Satisfaction,
+            RatedAt = LocalOrNull(ticket.RatedAt),
+            ExtensionRequest = ticket.ExtensionRequest,
+            OnTheSpot = ticket.OnTheSpot,
+            Confidential = ticket.Confidential,
+        };
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
             ?? throw new InvalidOperationException("data/sandbox.json 中的机器人密钥无效");
         var started = time.GetUtcNow();
         var failures = script.Errors.Select(e => new ReplayFailure(0, e)).ToList();
-        var labels = new Dictionary<string, int>(StringComparer.Ordinal);
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         var sent = new List<(ReplayLine Line, string ResponseUrl)>();
         var accepted = 0;
         var attempted = 0;
@@ -70,13 +70,14 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
                             sent.Add((line, result.ResponseUrl!));
                             if (line.As is { Length: > 0 } name)
                             {
-                                if (await WaitForTicketAsync(result.ResponseUrl!, cancellationToken) is { } number)
+                                // A 领券 line names the voucher code of its reply; any other line the ticket number.
+                                if (await WaitForLabelAsync(result.ResponseUrl!, cancellationToken) is { } value)
                                 {
-                                    labels[name] = number;
+                                    labels[name] = value;
                                 }
                                 else
                                 {
-                                    failures.Add(new ReplayFailure(line.LineNumber, $"没有等到 {name} 的工单号"));
+                                    failures.Add(new ReplayFailure(line.LineNumber, $"没有等到 {name} 的工单号或券码"));
                                 }
                             }
                         }
@@ -129,19 +130,19 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
     }
 
     private async Task<(string? ResponseUrl, string? Failure)> SendAsync(
-        ReplayScript script, ReplayLine line, Dictionary<string, int> labels, WeComCallbackCrypto crypto, CancellationToken cancellationToken)
+        ReplayScript script, ReplayLine line, Dictionary<string, string> labels, WeComCallbackCrypto crypto, CancellationToken cancellationToken)
     {
         var text = line.Text;
         if (text is not null)
         {
             foreach (Match placeholder in Placeholder().Matches(text))
             {
-                if (!labels.TryGetValue(placeholder.Groups[1].Value, out var number))
+                if (!labels.TryGetValue(placeholder.Groups[1].Value, out var value))
                 {
                     return (null, $"不知道 {placeholder.Value} 是哪张工单");
                 }
 
-                text = text.Replace(placeholder.Value, number.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                text = text.Replace(placeholder.Value, value, StringComparison.Ordinal);
             }
         }
 
@@ -186,6 +187,26 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
                 ? (prepared.ResponseUrl, null)
                 : (null, $"回调被拒绝：HTTP {(int)response.StatusCode}（密钥与服务不一致？）");
         }
+    }
+
+    /// <summary>The voucher code (券码 ABCD-EFGH) or else the ticket number (#153) of the first reply.</summary>
+    private async Task<string?> WaitForLabelAsync(string responseUrl, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + ReplyTimeout;
+        while (time.GetUtcNow() < deadline)
+        {
+            var replies = await http.GetFromJsonAsync<string[]>("sandbox/api/replies?responseUrl=" + Uri.EscapeDataString(responseUrl), Json, cancellationToken) ?? [];
+            if (replies.Length > 0)
+            {
+                var voucher = replies.Select(r => VoucherCode().Match(r)).FirstOrDefault(m => m.Success);
+                var ticket = replies.Select(r => TicketNumber().Match(r)).FirstOrDefault(m => m.Success);
+                return voucher?.Groups[1].Value ?? ticket?.Groups[1].Value;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+        }
+
+        return null;
     }
 
     private async Task<int?> WaitForTicketAsync(string responseUrl, CancellationToken cancellationToken)
@@ -255,4 +276,7 @@ public sealed partial class ReplayRunner(HttpClient http, SandboxKeys keys, IAns
 
     [GeneratedRegex(@"#(\d+)")]
     private static partial Regex TicketNumber();
+
+    [GeneratedRegex(@"券码 ([A-Z0-9]{4}-[A-Z0-9]{4})")]
+    private static partial Regex VoucherCode();
 }

@@ -38,7 +38,19 @@ public sealed record FiguresDto(
     IReadOnlyList<CountDto> ByDepartment,
     IReadOnlyList<CountDto> ResolvedByCategory,
     IReadOnlyList<CountDto> TopReporters,
-    IReadOnlyList<OverdueTicketDto> OverdueTickets);
+    IReadOnlyList<OverdueTicketDto> OverdueTickets)
+{
+    /// <summary>回访: tickets resolved in the period, how many were rated, and the ratings.</summary>
+    public FeedbackDto? Feedback { get; init; }
+}
+
+/// <summary>
+/// 回访率 (rated / resolved in the period) and 满意率 ((满意 + 基本满意) / rated), null when there is
+/// nothing to divide by, with ready-made texts.
+/// </summary>
+public sealed record FeedbackDto(
+    int Resolved, int Rated, int Satisfied, int Basic, int Unsatisfied,
+    double? FeedbackRate, double? SatisfactionRate, string FeedbackRateText, string SatisfactionRateText);
 
 /// <summary>
 /// The dashboard's 统计: figures from <see cref="TicketFigures"/> and charts drawn by the same code
@@ -179,6 +191,12 @@ internal static class FiguresApi
             Named(f.ByDepartment, d => d, texts.DepartmentName),
             Named(f.ResolvedByCategory, c => c, texts.CategoryName),
             Named(f.TopReporters, r => r, r => config.FindPerson(r)?.Name ?? r),
-            [.. f.OverdueTickets.Select(t => new OverdueTicketDto(t.Number, t.Category, t.Community, t.Department, TimeZoneInfo.ConvertTime(t.DueAt, zone)))]);
+            [.. f.OverdueTickets.Select(t => new OverdueTicketDto(t.Number, t.Category, t.Community, t.Department, TimeZoneInfo.ConvertTime(t.DueAt, zone)))])
+        {
+            Feedback = new FeedbackDto(
+                f.Feedback.Resolved, f.Feedback.Rated, f.Feedback.Satisfied, f.Feedback.Basic, f.Feedback.Unsatisfied,
+                f.Feedback.FeedbackRate, f.Feedback.SatisfactionRate,
+                TicketFigures.Rate(f.Feedback.FeedbackRate), TicketFigures.Rate(f.Feedback.SatisfactionRate)),
+        };
     }
 }

@@ -69,6 +69,15 @@ internal sealed class SandboxChats
             }
         }
 
+        // Merchant members (兑换) talk to the bot 1:1 only.
+        foreach (var m in community.Points.Merchants)
+        {
+            foreach (var member in m.Members.Where(u => people.All(p => p.UserId != u)))
+            {
+                people.Add(new SandboxPerson(member, member, m.Name, null));
+            }
+        }
+
         People = people;
     }
 

@@ -11,7 +11,12 @@ const EVENT = {
   created: "创建", dispatched: "派单", redispatched: "重新派单", accepted: "接单", resolved: "办结",
   closed: "确认", returned: "退回", reopened: "重办", escalated: "升级", merged: "合并", cancelled: "撤销",
   recategorized: "改类", urgent: "加急", photo: "补充照片", reminded: "提醒", overdue: "超时",
+  recategorised: "改类", "merged-in": "并入重复单", "photo-added": "补充照片", "photo-failed": "照片未收到",
+  "possible-duplicate": "疑似重复", "place-added": "补充地点", "detail-added": "补充说明",
+  rated: "评价", "extension-requested": "申请延期", extended: "同意延期", "extension-refused": "不同意延期",
 };
+const SATISFACTION = { satisfied: "满意", basic: "基本满意", unsatisfied: "不满意" };
+const EXTENSION = s => String(s || "").replace(/^(\d+)wd$/, "$1个工作日").replace(/^(\d+)d$/, "$1天").replace(/^(\d+)h$/, "$1小时");
 const STAGE = { before: "处置前", after: "处置后" };
 
 /** Tabs of the dashboard. Add one with { id, title, render(main, arg) }. */
@@ -130,15 +135,15 @@ async function loadList() {
     <thead><tr><th>单号</th><th>状态</th><th>分类</th><th>社区 / 小区</th><th>承办部门</th><th>上报人</th><th>内容</th><th>时限</th><th>照片</th></tr></thead>
     <tbody>${tickets.map(t => `
       <tr class="row" data-number="${t.number}">
-        <td><a href="#/tickets/${t.number}">#${t.number}</a></td>
-        <td><span class="badge ${t.status}">${esc(STATUS[t.status] || t.status)}</span>${t.urgent ? ' <span class="badge urgent">紧急</span>' : ""}</td>
-        <td>${esc(nameOf("categories", t.category))}</td>
-        <td>${esc(nameOf("communities", t.community))}<br><span class="muted">${esc(t.compound ? nameOf("compounds", t.compound) : "未识别小区")}</span></td>
-        <td>${esc(nameOf("departments", t.department))}</td>
-        <td>${esc(nameOf("people", t.reporter))}</td>
-        <td>${esc(t.text.length > 40 ? t.text.slice(0, 40) + "…" : t.text)}</td>
-        <td class="${isOverdue(t) ? "overdue-text" : ""}">${fmt(t.dueAt)}${isOverdue(t) ? "<br>已超时" : ""}</td>
-        <td>${t.photos.length ? `<img class="thumb" alt="照片" data-src="${esc(t.photos[0].thumbUrl)}">` : '<span class="muted">-</span>'}</td>
+        <td data-cell="number"><a href="#/tickets/${t.number}">#${t.number}</a></td>
+        <td data-cell="status"><span class="badge ${t.status}">${esc(STATUS[t.status] || t.status)}</span>${t.urgent ? ' <span class="badge urgent">紧急</span>' : ""}</td>
+        <td data-cell="category">${esc(nameOf("categories", t.category))}</td>
+        <td data-cell="place">${esc(nameOf("communities", t.community))}<br><span class="muted">${esc(t.compound ? nameOf("compounds", t.compound) : "未识别小区")}</span></td>
+        <td data-cell="department">${esc(nameOf("departments", t.department))}</td>
+        <td data-cell="reporter">${esc(nameOf("people", t.reporter))}</td>
+        <td data-cell="text">${esc(t.text.length > 40 ? t.text.slice(0, 40) + "…" : t.text)}</td>
+        <td data-cell="due" class="${isOverdue(t) ? "overdue-text" : ""}">${fmt(t.dueAt)}${isOverdue(t) ? "<br>已超时" : ""}</td>
+        <td data-cell="photo">${t.photos.length ? `<img class="thumb" alt="照片" data-src="${esc(t.photos[0].thumbUrl)}">` : '<span class="muted">-</span>'}</td>
       </tr>`).join("")}</tbody></table>`;
   list.querySelectorAll("tr.row").forEach(tr => tr.addEventListener("click", e => {
     if (e.target.tagName !== "A") location.hash = "#/tickets/" + tr.dataset.number;
@@ -173,14 +178,48 @@ async function renderTicket(main, number) {
         <dt>办结时限</dt><dd class="${isOverdue(t) ? "overdue-text" : ""}">${fmt(t.dueAt)}</dd>
         ${t.possibleDuplicateOf ? `<dt>疑似重复</dt><dd><a href="#/tickets/${t.possibleDuplicateOf}">#${t.possibleDuplicateOf}</a></dd>` : ""}
         ${t.mergedInto ? `<dt>已合并到</dt><dd><a href="#/tickets/${t.mergedInto}">#${t.mergedInto}</a></dd>` : ""}
+        ${t.extensionRequest ? `<dt>延期申请</dt><dd>延长${esc(EXTENSION(t.extensionRequest))}，待社区书记审批</dd>` : ""}
+        <dt>回访评价</dt><dd id="satisfaction">${t.satisfaction ? `${esc(SATISFACTION[t.satisfaction] || t.satisfaction)} <span class="muted">${fmt(t.ratedAt)}</span>` : '<span class="muted">未评价</span>'}</dd>
       </dl>
     </div>
+    ${actionsCard(t)}
     ${stages}
     <div class="card"><h3 style="margin-top:0">处理记录</h3><ol class="events" id="events">${t.events.map(e => `
       <li><strong>${esc(EVENT[e.kind] || e.kind)}</strong> <span class="muted">${fmt(e.at)} · ${esc(nameOf("people", e.by))}</span>
         ${e.to ? ` → <span class="badge ${e.to}">${esc(STATUS[e.to] || e.to)}</span>` : ""}
         ${e.note ? `<div>${esc(e.note)}</div>` : ""}</li>`).join("")}</ol></div>`;
   loadImages(main);
+}
+
+/** What can be done with the ticket now, as the chat command each party sends (cards offer the same as buttons). */
+function ticketActions(t) {
+  const n = t.number;
+  const dept = "承办部门", office = "社区书记", reporter = "上报人";
+  switch (t.status) {
+    case "new":
+    case "returned":
+      return [[office, [`派单 ${n} 部门`, `撤销 ${n}`, `升级 ${n}`]]];
+    case "dispatched":
+      return [[dept, [`接单 ${n}`, `退回 ${n} 原因`, ...(t.extensionRequest ? [] : [`延期 ${n} 2天 原因`])]],
+        ...(t.extensionRequest ? [[office, [`同意延期 ${n}`, `不同意延期 ${n} 原因`]]] : []), [office, [`加急 ${n}`, `升级 ${n}`]]];
+    case "accepted":
+      return [[dept, [`办结 ${n} 说明`, `退回 ${n} 原因`, ...(t.extensionRequest ? [] : [`延期 ${n} 2天 原因`])]],
+        ...(t.extensionRequest ? [[office, [`同意延期 ${n}`, `不同意延期 ${n} 原因`]]] : []), [office, [`升级 ${n}`]]];
+    case "resolved":
+      return [[reporter, [`确认 ${n}`, `评价 ${n} 满意`, `评价 ${n} 不满意`, `重办 ${n} 原因`]]];
+    case "closed":
+      return t.satisfaction ? [] : [[reporter, [`评价 ${n} 满意`, `评价 ${n} 基本满意`, `评价 ${n} 不满意`]]];
+    default:
+      return [];
+  }
+}
+
+function actionsCard(t) {
+  const rows = ticketActions(t);
+  return `<div class="card" id="actions"><h3 style="margin-top:0">可办理</h3>${rows.length
+    ? `<ul class="actions">${rows.map(([who, commands]) => `<li><span class="who">${who}</span>${commands.map(c => `<code>${esc(c)}</code>`).join("")}</li>`).join("")}</ul>
+      <p class="muted small">在群里 @小巷管家 或与小巷管家单聊时发送。</p>`
+    : `<p class="muted">工单已结束，无需再办理。</p>`}</div>`;
 }
 
 tabs.push({ id: "tickets", title: "工单", render: renderTickets });
@@ -209,6 +248,7 @@ function figuresCard(label, f) {
     ["received", "受理", f.received], ["resolved", "办结", f.resolved], ["open", "在办", f.open],
     ["overdue", "超时", f.overdue, f.overdue > 0 ? "bad" : ""], ["rate", "按时办结率", f.onTimeRateText],
     ["accept", "签收用时（中位）", f.medianToAcceptText], ["resolve", "办结用时（中位）", f.medianToResolveText], ["returned", "退回", f.returned],
+    ["feedback", "回访率", f.feedback?.feedbackRateText ?? "—"], ["satisfaction", "满意率", f.feedback?.satisfactionRateText ?? "—"],
   ];
   const quiet = f.received === 0 && f.resolved === 0;
   return `<div class="card figures" id="figures-${f.period}">

@@ -34,6 +34,12 @@ public static class TicketCommands
     {
         var ticket = context.Ticket!;
         var texts = context.Texts;
+        if (ticket.Confidential && context.Chat?.Community is not null)
+        {
+            // A confidential tip is never shown in a community's group.
+            return Task.FromResult(CommandResult.Ok($"工单 #{ticket.Number}：{ticket.Status.Chinese()}。这是保密线索，详情请私聊小巷管家查询。"));
+        }
+
         // Departments outside the community office see "小巷管家", not the reporter's name.
         var community = context.Config.FindCommunity(ticket.Community);
         var named = context.Person.HasRole(Person.AdminRole) || context.Person.CommunityId == ticket.Community
@@ -46,8 +52,18 @@ public static class TicketCommands
             .Append(CultureInfo.InvariantCulture, $"地点：{texts.Place(ticket)}\n")
             .Append(CultureInfo.InvariantCulture, $"承办：{texts.DepartmentName(ticket.Department)}\n")
             .Append(CultureInfo.InvariantCulture, $"时限：{texts.Time(ticket.DueAt)} 前\n")
-            .Append(CultureInfo.InvariantCulture, $"内容：{MarkdownText.Inert(ticket.Text)}\n")
-            .Append("记录：");
+            .Append(CultureInfo.InvariantCulture, $"内容：{MarkdownText.Inert(ticket.Text)}\n");
+        if (ticket.ExtensionRequest is { } pending)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"延期申请：延长{DescribeExtension(pending)}，待社区书记审批\n");
+        }
+
+        if (ticket.Satisfaction is { } rating)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"评价：{Satisfactions.Chinese(rating)}\n");
+        }
+
+        text.Append("记录：");
         foreach (var entry in ticket.Events.OrderBy(e => e.At).ThenBy(e => e.Id))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n{texts.Time(entry.At)} {EventName(entry.Kind)}（{Who(entry.By)}）");
@@ -144,6 +160,8 @@ public static class TicketCommands
         ticket.Category = category.Code;
         ticket.LowConfidence = false;
         ticket.Urgent |= category.AlwaysUrgent;
+        // Once a tip is confidential it stays so; a confidential category makes it one.
+        ticket.Confidential |= category.Confidential;
         ticket.DueAt = context.Calendar.Due(ticket.CreatedAt, category.TimeLimitFor(ticket.Urgent));
         if (ticket.DueAt != dueBefore || department != ticket.Department)
         {
@@ -276,7 +294,7 @@ public static class TicketCommands
         context.Notices.ToDepartment(context.Outbox, $"{context.Key}:escalated", context.Config.Street.Office,
             $"**工单升级 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n> 分类：{texts.CategoryName(ticket.Category)}\n> 地点：{texts.Place(ticket)}\n> 内容：{MarkdownText.Inert(ticket.Text)}\n> 承办：{texts.DepartmentName(ticket.Department)}（{ticket.Status.Chinese()}）\n> 时限：{texts.Time(ticket.DueAt)} 前\n> 升级：{context.Name(context.Person.UserId)}{(reason is null ? "" : $"，{MarkdownText.Inert(reason)}")}",
             ticket.Number);
-        NotifyCommunityUnlessHere(context, ticket, "escalated", $"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
+        NotifyCommunityUnlessHere(context, ticket, TicketEventKinds.Escalated, $"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
         return Answer($"工单 #{ticket.Number} 已升级至{office?.Name ?? "街道"}。");
     }
 
@@ -400,6 +418,148 @@ public static class TicketCommands
         return CommandResult.Ok($"工单 #{ticket.Number} {TicketStatus.Cancelled.Chinese()}。{taken}");
     }
 
+    /// <summary>评价: the reporter's rating; on a resolved ticket 满意/基本满意 close it, 不满意 reopens it.</summary>
+    public static async Task<CommandResult> RateAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var word = context.Command.Value(1)!;
+        var satisfaction = Satisfactions.FromChinese(word)!;
+        if (ticket.Satisfaction is { } given && !TicketLifecycle.CanRate(ticket) && ticket.Status is TicketStatus.Resolved or TicketStatus.Closed)
+        {
+            return CommandResult.Refused($"工单 #{ticket.Number} 已评价为“{Satisfactions.Chinese(given)}”，无需重复评价。");
+        }
+
+        if (!TicketLifecycle.CanRate(ticket))
+        {
+            return CommandResult.Refused($"工单 #{ticket.Number} 当前为“{ticket.Status.Chinese()}”，办结后才能评价。");
+        }
+
+        var wasResolved = ticket.Status == TicketStatus.Resolved;
+        if (wasResolved && !Satisfactions.IsSatisfied(satisfaction))
+        {
+            // Reopened: the department is reminded afresh against the deadline.
+            await ReminderScan.ResetAsync(context.Db, ticket.Number, cancellationToken);
+        }
+
+        TicketLifecycle.Rate(ticket, satisfaction, context.Person.UserId, context.Now, context.Conversation);
+        var texts = context.Texts;
+        if (ticket.Status == TicketStatus.Dispatched)
+        {
+            context.Notices.ToDepartment(context.Outbox, $"{context.Key}:reopened", ticket.Department,
+                $"**工单 #{ticket.Number} 重办**（上报人评价不满意）\n> 分类：{texts.CategoryName(ticket.Category)}\n> 地点：{texts.Place(ticket)}\n> 内容：{MarkdownText.Inert(ticket.Text)}\n请重新处理，完成后回复“办结 {ticket.Number}”并附处理后照片。",
+                ticket.Number);
+            return CommandResult.Ok($"已记录您对工单 #{ticket.Number} 的评价：不满意。已退回{texts.DepartmentName(ticket.Department)}重新处理。");
+        }
+
+        context.Notices.ToDepartment(context.Outbox, $"{context.Key}:rated", ticket.Department,
+            $"工单 #{ticket.Number}（{texts.CategoryName(ticket.Category)}）上报人评价：{word}。", ticket.Number);
+        return CommandResult.Ok(wasResolved
+            ? $"感谢评价！工单 #{ticket.Number}（{word}）{TicketStatus.Closed.Chinese()}，已结案。"
+            : $"感谢评价！已记录您对工单 #{ticket.Number} 的评价：{word}。");
+    }
+
+    /// <summary>延期: a department member asks for more time; the deadline moves only when a secretary agrees.</summary>
+    public static Task<CommandResult> RequestExtensionAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        var span = context.Command.Value(1)!;
+        var reason = context.Command.Value(2)!;
+        if (!TryParseExtension(span, out var extra))
+        {
+            return Refused($"看不懂时长“{span}”。请写 2天、48h 或 3个工作日（最多{MaxExtensionDays}天）。");
+        }
+
+        if (ticket.Status is not (TicketStatus.Dispatched or TicketStatus.Accepted))
+        {
+            return NotNow(ticket, "申请延期");
+        }
+
+        if (ticket.ExtensionRequest is { } pending)
+        {
+            return Refused($"工单 #{ticket.Number} 已有一项延期申请（{DescribeExtension(pending)}）在等社区书记答复，请勿重复申请。");
+        }
+
+        var newDue = context.Calendar.Due(ticket.DueAt, extra);
+        if (newDue - ticket.DueAt > TimeSpan.FromDays(MaxExtensionDays))
+        {
+            return Refused($"一次最多延期{MaxExtensionDays}天，请缩短时长后再申请。");
+        }
+
+        var texts = context.Texts;
+        TicketLifecycle.RequestExtension(ticket, extra.ToString(), context.Person.UserId, context.Now,
+            $"延长{DescribeExtension(extra)}：{reason}", context.Conversation);
+        context.Notices.ToCommunity(context.Outbox, $"{context.Key}:extension", ticket,
+            $"**工单 #{ticket.Number} 申请延期**\n> 分类：{texts.CategoryName(ticket.Category)} · {texts.Place(ticket)}\n> 承办：{texts.DepartmentName(ticket.Department)}\n> 延长：{DescribeExtension(extra)}（时限 {texts.Time(ticket.DueAt)} → {texts.Time(newDue)}）\n> 原因：{MarkdownText.Inert(reason)}\n请书记回复“同意延期 {ticket.Number}”或“不同意延期 {ticket.Number} 原因”。");
+        return Answer($"工单 #{ticket.Number} 的延期申请（{DescribeExtension(extra)}）已转社区书记，同意后时限才会改变；在此之前请按原时限 {texts.Time(ticket.DueAt)} 办理。");
+    }
+
+    /// <summary>同意延期: the deadline moves by the requested time; reminders follow the new deadline.</summary>
+    public static async Task<CommandResult> AgreeExtensionAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (ticket.ExtensionRequest is not { } pending || !TimeLimit.TryParse(pending, out var extra))
+        {
+            return CommandResult.Refused($"工单 #{ticket.Number} 没有待审批的延期申请。");
+        }
+
+        var texts = context.Texts;
+        var oldDue = ticket.DueAt;
+        var newDue = context.Calendar.Due(oldDue, extra);
+        TicketLifecycle.DecideExtension(ticket, agreed: true, newDue, context.Person.UserId, context.Now,
+            $"时限 {texts.Time(oldDue)} → {texts.Time(newDue)}（延长{DescribeExtension(extra)}）", context.Conversation);
+        await new ReminderScan(context.Db, context.Config, context.Calendar, texts, context.Time).RearmAsync(ticket, context.Now, cancellationToken);
+        context.Notices.ToDepartment(context.Outbox, $"{context.Key}:extended", ticket.Department,
+            $"工单 #{ticket.Number} 的延期申请已同意，新时限 {texts.Time(newDue)} 前，请按时办结。", ticket.Number);
+        return CommandResult.Ok($"已同意工单 #{ticket.Number} 延期{DescribeExtension(extra)}，新时限 {texts.Time(newDue)} 前，已告知{texts.DepartmentName(ticket.Department)}。");
+    }
+
+    /// <summary>不同意延期: the deadline stays; the department is told why.</summary>
+    public static Task<CommandResult> RefuseExtensionAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var ticket = context.Ticket!;
+        if (ticket.ExtensionRequest is null)
+        {
+            return Refused($"工单 #{ticket.Number} 没有待审批的延期申请。");
+        }
+
+        var texts = context.Texts;
+        var reason = context.Command.Value(1);
+        TicketLifecycle.DecideExtension(ticket, agreed: false, ticket.DueAt, context.Person.UserId, context.Now,
+            reason ?? "不同意延期", context.Conversation);
+        context.Notices.ToDepartment(context.Outbox, $"{context.Key}:extension-refused", ticket.Department,
+            $"工单 #{ticket.Number} 的延期申请未获同意{(reason is null ? "" : $"（{MarkdownText.Inert(reason)}）")}，请在原时限 {texts.Time(ticket.DueAt)} 前办结。", ticket.Number);
+        return Answer($"已不同意工单 #{ticket.Number} 延期，时限仍为 {texts.Time(ticket.DueAt)} 前，已告知{texts.DepartmentName(ticket.Department)}。");
+    }
+
+    private const int MaxExtensionDays = 30;
+
+    /// <summary>2天 / 2d (calendar days), 48h / 48小时, 3wd / 3个工作日 / 3工作日 (working days).</summary>
+    internal static bool TryParseExtension(string text, out TimeLimit limit)
+    {
+        var s = text.Trim().ToLowerInvariant();
+        foreach (var (word, unit) in new[] { ("个工作日", "wd"), ("工作日", "wd"), ("小时", "h"), ("天", "d") })
+        {
+            if (s.EndsWith(word, StringComparison.Ordinal))
+            {
+                s = s[..^word.Length] + unit;
+                break;
+            }
+        }
+
+        return TimeLimit.TryParse(s, out limit) && limit.Unit is TimeLimitUnit.Hours or TimeLimitUnit.Days or TimeLimitUnit.WorkingDays;
+    }
+
+    private static string DescribeExtension(string stored) =>
+        TimeLimit.TryParse(stored, out var limit) ? DescribeExtension(limit) : stored;
+
+    private static string DescribeExtension(TimeLimit limit) => limit.Unit switch
+    {
+        TimeLimitUnit.Hours => $"{limit.Amount}小时",
+        TimeLimitUnit.Days => $"{limit.Amount}天",
+        TimeLimitUnit.WorkingDays => $"{limit.Amount}个工作日",
+        _ => limit.ToString(),
+    };
+
     public static string EventName(string kind) => TicketEventKinds.Chinese(kind);
 
     /// <summary>Changes the department and dispatches: the new party gets the dispatch, the old one is told.</summary>
@@ -419,7 +579,7 @@ public static class TicketCommands
     private static string ResolvedNotice(CommandContext context, Ticket ticket, string? note) =>
         $"您上报的工单 #{ticket.Number}（{context.Texts.CategoryName(ticket.Category)}，{context.Texts.Place(ticket)}）{TicketStatus.Resolved.Chinese()}。"
         + (note is null ? "" : $"\n处理说明：{MarkdownText.Inert(note)}")
-        + $"\n如已解决请回复“确认 {ticket.Number}”，未解决请回复“重办 {ticket.Number} 原因”。";
+        + $"\n如已解决请回复“确认 {ticket.Number}”或评价（评价 {ticket.Number} 满意|基本满意|不满意），未解决请回复“重办 {ticket.Number} 原因”。";
 
     internal static void AddAfterPhoto(Ticket ticket, CommandPhoto photo, DateTimeOffset now, List<string> added)
     {

@@ -28,6 +28,11 @@ public static class TicketScope
         var asReporter = roles.HasFlag(CommandRoles.Reporter) && reporter;
         if (!asOffice && !asMember && !asReporter)
         {
+            if (roles == CommandRoles.Reporter)
+            {
+                return $"只有上报人本人可以这样处理工单 #{ticket.Number}。";
+            }
+
             return roles.HasFlag(CommandRoles.Department) && !roles.HasFlag(CommandRoles.Secretary)
                 ? $"工单 #{ticket.Number} 不是派给贵单位的，无法处理。"
                 : $"工单 #{ticket.Number} 不属于您负责的社区，无法处理。";

@@ -97,7 +97,8 @@ public static class CommunityConfigLoader
             throw n.Error("timezone", $"'{timeZone}' is not a known time zone");
         }
 
-        return new Street(n.String("id"), n.String("name"), timeZone, DepartmentRef(n, "office", departmentIds));
+        return new Street(n.String("id"), n.String("name"), timeZone, DepartmentRef(n, "office", departmentIds),
+            n.Has("confirmWithin") ? n.Duration("confirmWithin") : null);
     }
 
     private static (Node Node, Department Value) ReadDepartment(Node n) =>

@@ -1,7 +1,16 @@
 namespace Guanjia.Core.Community;
 
-/// <summary>The street office (街道) that owns every community.</summary>
-public sealed record Street(string Id, string Name, string TimeZone, string Office);
+/// <summary>
+/// The street office (街道) that owns every community. <see cref="ConfirmWithin"/>: how long a
+/// resolved ticket waits for the reporter's 确认 or 评价 before it is closed automatically.
+/// </summary>
+public sealed record Street(string Id, string Name, string TimeZone, string Office, TimeLimit? ConfirmWithin = null)
+{
+    /// <summary>The default of <c>street.confirmWithin</c>: three working days.</summary>
+    public static TimeLimit DefaultConfirmWithin { get; } = new(3, TimeLimitUnit.WorkingDays);
+
+    public TimeLimit ConfirmLimit => ConfirmWithin ?? DefaultConfirmWithin;
+}
 
 /// <summary>A community (社区) with its WeCom group, its office department and its compounds.</summary>
 public sealed record CommunityInfo(

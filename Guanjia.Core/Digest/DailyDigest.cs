@@ -37,7 +37,9 @@ public sealed class DailyDigest(
             }
 
             var days = await SevenDaysAsync(new FiguresScope(Community: community.Id), now, cancellationToken);
-            outbox.ToCommunity(key, community, Summary(community, days[^1], stamp), null, config);
+            // A day is too short for 回访 (reporters rate days after 办结): the digest shows the last 30 days.
+            var feedback = await figures.FeedbackAsync(new FiguresScope(Community: community.Id), now - FeedbackWindow, now, cancellationToken);
+            outbox.ToCommunity(key, community, Summary(community, days[^1], stamp, feedback), null, config);
             messages++;
 
             var png = ChartRenderer.RenderPng(SevenDayPanels(days));
@@ -85,18 +87,29 @@ public sealed class DailyDigest(
     }
 
     /// <summary>The markdown of a community's digest.</summary>
-    public string Summary(CommunityInfo community, PeriodFigures day, string stamp)
+    public string Summary(CommunityInfo community, PeriodFigures day, string stamp, FeedbackFigures? feedback = null)
     {
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**{community.Name}工单日报** {stamp}\n")
-            .Append(CultureInfo.InvariantCulture, $"今日新增 {day.Received} · 今日办结 {day.Resolved} · 仍在办理 {day.Open} · 超时 {day.Overdue}");
+            .Append(CultureInfo.InvariantCulture, $"今日新增 {day.Received} · 今日办结 {day.Resolved} · 仍在办理 {day.Open} · 超时 {day.Overdue}{TicketFigures.SettledOnTheSpot(day, " · 今日自处置 ")}");
         if (day.OverdueTickets.Count > 0)
         {
             text.Append("\n<font color=\"warning\">超时工单</font>");
-            foreach (var t in day.OverdueTickets)
+            foreach (var t in day.OverdueTickets.Where(t => !t.Confidential))
             {
                 text.Append('\n').Append(OverdueLine(t, day.To, withParty: true));
             }
+
+            // The group reads how many confidential tips are late, never which.
+            if (day.OverdueTickets.Count(t => t.Confidential) is > 0 and var hidden)
+            {
+                text.Append('\n').Append(ConfidentialCountLine(hidden));
+            }
+        }
+
+        if (feedback is not null && TicketFigures.FeedbackLine(feedback) is { } line)
+        {
+            text.Append("\n近30日").Append(line);
         }
 
         if (day.ByCategory.Count > 0)
@@ -111,6 +124,11 @@ public sealed class DailyDigest(
 
         return text.ToString();
     }
+
+    /// <summary>How far back the digest's 回访率 and 满意率 look.</summary>
+    public static TimeSpan FeedbackWindow { get; } = TimeSpan.FromDays(30);
+    /// <summary>Confidential tips in a group's list: a count, never the tickets.</summary>
+    public static string ConfidentialCountLine(int count) => $"> 保密线索 {count} 件（详情不在群内列出，书记可私聊小巷管家查看）";
 
     internal string OverdueLine(Ticket t, DateTimeOffset at, bool withParty)
     {

@@ -106,7 +106,7 @@ public sealed class WeeklyReport(
     private string Line(PeriodFigures f)
     {
         var top = f.ByCategory.Count == 0 ? "" : " · 主要：" + string.Join("、", f.ByCategory.Take(3).Select(p => texts.CategoryName(p.Key)));
-        return $"受理{f.Received} · 办结{f.Resolved} · 按时办结率{TicketFigures.Rate(f.OnTimeRate)} · 签收{TicketFigures.Span(f.MedianToAccept)} · 办结用时{TicketFigures.Span(f.MedianToResolve)} · 退回{f.Returned} · 分诊准确率{TicketFigures.Rate(f.TriageAccuracy)}{top}";
+        return $"受理{f.Received} · 办结{f.Resolved}{TicketFigures.SettledOnTheSpot(f, " · 自处置")} · 按时办结率{TicketFigures.Rate(f.OnTimeRate)} · 签收{TicketFigures.Span(f.MedianToAccept)} · 办结用时{TicketFigures.Span(f.MedianToResolve)} · 退回{f.Returned} · 分诊准确率{TicketFigures.Rate(f.TriageAccuracy)} · 回访率{TicketFigures.Rate(f.Feedback.FeedbackRate)} · 满意率{TicketFigures.Rate(f.Feedback.SatisfactionRate)}{top}";
     }
 
     private string Day(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, figures.Zone).ToString("M月d日", CultureInfo.InvariantCulture);

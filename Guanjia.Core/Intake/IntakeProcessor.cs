@@ -31,6 +31,7 @@ public sealed partial class IntakeProcessor
     private readonly ReportHandler _reports;
     private readonly PhotoHandlers _photoHandlers;
     private readonly TicketAmendment _amendment;
+    private readonly OnTheSpotHandler _onTheSpot;
     private readonly CommunityConfig _config;
     private readonly StreetCalendar _calendar;
     private readonly OutboxRoutes _routes;
@@ -63,6 +64,7 @@ public sealed partial class IntakeProcessor
         _reports = new ReportHandler(db, config, triage, settings, texts, calendar, time, logger, metrics);
         _photoHandlers = new PhotoHandlers(db, config, settings, texts, time);
         _amendment = new TicketAmendment(db, config, texts);
+        _onTheSpot = new OnTheSpotHandler(db, config, triage, settings, texts, time, logger);
     }
 
     public async Task ProcessAsync(long inboxId, CancellationToken cancellationToken)
@@ -110,6 +112,12 @@ public sealed partial class IntakeProcessor
                 break;
             case MessageDecision.Report report:
                 await _reports.HandleAsync(inbound, report, outbox, cancellationToken);
+                break;
+            case MessageDecision.OnTheSpot onTheSpot:
+                await _onTheSpot.HandleAsync(inbound, onTheSpot, outbox, cancellationToken);
+                break;
+            case MessageDecision.OnTheSpotPhoto onTheSpotPhoto:
+                _onTheSpot.AddPhoto(inbound, onTheSpotPhoto, outbox);
                 break;
             case MessageDecision.FollowUp followUp:
                 var answer = await _amendment.AmendAsync(followUp.Ticket, inbound.Text, inbound.Stored, followUp.Person.UserId,

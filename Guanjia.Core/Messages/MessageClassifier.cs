@@ -50,6 +50,22 @@ public sealed class MessageClassifier(
         }
 
         var parse = CommandProcessor.Parser.Parse(message.Text, message.QuotedText);
+        if (parse is { Outcome: ParseOutcome.Command, Command: { Problem: null } onTheSpot }
+            && onTheSpot.Definition.Word == CommandTable.OnTheSpotWord && person.HasRole(Person.StewardRole))
+        {
+            // 随手办 is a report of a problem already settled: intake records it, with its photo.
+            var place = CommunityOf(message, person, out var elsewhere);
+            if (elsewhere is not null)
+            {
+                return elsewhere;
+            }
+
+            if (place is not null)
+            {
+                return new MessageDecision.OnTheSpot(person, place, onTheSpot.Value(0) ?? "", null);
+            }
+        }
+
         switch (parse.Outcome)
         {
             case ParseOutcome.Unknown:
@@ -105,6 +121,17 @@ public sealed class MessageClassifier(
             if (await RecentResolveAsync(person, inbound, cancellationToken) is { } done)
             {
                 return new MessageDecision.AfterPhoto(person, done);
+            }
+
+            // The photo that proves a 随手办 said just before, or a further photo of one just recorded.
+            if (inbound.Stored.Count > 0 && await OnTheSpotDraftAsync(person, inbound, cancellationToken) is { } draft)
+            {
+                return new MessageDecision.OnTheSpot(person, community, draft.Text, draft);
+            }
+
+            if (inbound.Stored.Count > 0 && await RecentOnTheSpotAsync(person, inbound, cancellationToken) is { } settled)
+            {
+                return new MessageDecision.OnTheSpotPhoto(person, settled);
             }
 
             // A photo after its text (1:1 chats send them separately) joins the sender's recent ticket.
@@ -257,6 +284,28 @@ public sealed class MessageClassifier(
         return number is { } n ? await LoadAsync(n, cancellationToken) : null;
     }
 
+    /// <summary>This person's 随手办 in this chat, within the merge window, still waiting for its photo.</summary>
+    private Task<OnTheSpotDraft?> OnTheSpotDraftAsync(Person person, Inbound inbound, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - settings.MergeWindow;
+        return db.OnTheSpotDrafts
+            .Where(d => d.SenderId == person.UserId && d.Conversation == inbound.Conversation && d.TicketNumber == null && d.ReceivedAt >= since)
+            .OrderByDescending(d => d.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>This person's 随手办 recorded in this chat within the merge window (a second photo is its after-photo).</summary>
+    private async Task<Ticket?> RecentOnTheSpotAsync(Person person, Inbound inbound, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow() - settings.MergeWindow;
+        var number = await db.Tickets
+            .Where(t => t.OnTheSpot && t.Reporter == person.UserId && t.Conversation == inbound.Conversation && t.CreatedAt >= since)
+            .OrderByDescending(t => t.Number)
+            .Select(t => (int?)t.Number)
+            .FirstOrDefaultAsync(cancellationToken);
+        return number is { } n ? await LoadAsync(n, cancellationToken) : null;
+    }
+
     private async Task<Ticket?> OwnOpenTicketAsync(Person person, int number, CancellationToken cancellationToken)
     {
         var ticket = await LoadAsync(number, cancellationToken);
@@ -298,6 +347,15 @@ public abstract record MessageDecision
 
     /// <summary>Only photos, and none could be downloaded.</summary>
     public sealed record PhotoFailed : MessageDecision;
+
+    /// <summary>
+    /// 随手办: a problem the steward settled on the spot, said with <paramref name="Text"/> (or completed
+    /// by its photo, <paramref name="Draft"/> being the text said before).
+    /// </summary>
+    public sealed record OnTheSpot(Person Person, CommunityInfo Community, string Text, OnTheSpotDraft? Draft) : MessageDecision;
+
+    /// <summary>A further photo for the 随手办 this person recorded in this chat just before.</summary>
+    public sealed record OnTheSpotPhoto(Person Person, Ticket Ticket) : MessageDecision;
 
     /// <summary>A location message: proof of a patrol (<see cref="Points.Patrols"/>).</summary>
     public sealed record Location(Person Person, IncomingLocation Where) : MessageDecision;

@@ -148,6 +148,7 @@ public sealed partial class ReportHandler(
             Text = text.Length > MaxText ? text[..MaxText] : text,
             Conversation = conversation,
             DueAt = calendar.Due(now, category.TimeLimitFor(urgent)),
+            Confidential = ConfidentialTips.IsConfidential(category, text),
         };
         TicketLifecycle.Create(ticket, now, result.UrgentCue is { } cue ? $"紧急：{cue}" : null, texts.DepartmentName(department));
         db.Tickets.Add(ticket);
@@ -160,9 +161,24 @@ public sealed partial class ReportHandler(
         List<string> failures, (int Number, bool ByPhoto)? duplicate)
     {
         var tk = $"ticket:{ticket.Number}";
-        outbox.Reply($"{key}:ack", message, texts.Acknowledgement(ticket, failures), ticket.Number);
+        var notices = new TicketNotices(config, texts);
+        if (ticket.Confidential && message.ChatId is not null)
+        {
+            // A tip said in a group: the group reads only that it was received; the reporter the rest, 1:1.
+            outbox.Reply($"{key}:ack", message, texts.ConfidentialAcknowledgement(ticket), ticket.Number);
+            outbox.ToPeople($"{key}:ack:private", [ticket.Reporter], OutboxKind.Text,
+                $"{texts.Acknowledgement(ticket, failures)}\n{TicketTexts.ConfidentialHint}", ticket.Number);
+        }
+        else
+        {
+            outbox.Reply($"{key}:ack", message, texts.Acknowledgement(ticket, failures), ticket.Number);
+        }
 
-        new TicketNotices(config, texts).Dispatch(outbox, tk, ticket);
+        notices.Dispatch(outbox, tk, ticket);
+        if (ticket.Confidential)
+        {
+            notices.ConfidentialToSecretaries(outbox, $"{tk}:confidential", ticket);
+        }
 
         if (ticket.LowConfidence)
         {
@@ -178,7 +194,7 @@ public sealed partial class ReportHandler(
 
             // With the bot's long connection the secretaries get the choices as buttons in their community's group.
             var card = TicketCards.Recategorise(texts, ticket, candidates, outbox.Routes.TicketUrl(ticket.Number));
-            if (candidates.Count == 0 || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
+            if (candidates.Count == 0 || ticket.Confidential || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
             {
                 AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
             }
@@ -186,9 +202,10 @@ public sealed partial class ReportHandler(
 
         if (duplicate is { } d)
         {
-            if (!outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
+            // A confidential tip's text never goes to the group: the card would show it.
+            if (ticket.Confidential || !outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
             {
-                outbox.ToCommunity($"{tk}:duplicate", community, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto), ticket.Number, config);
+                notices.ToCommunity(outbox, $"{tk}:duplicate", ticket, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto));
             }
         }
     }

@@ -26,6 +26,7 @@ public sealed class TicketAmendment(GuanjiaDbContext db, CommunityConfig config,
         OutboxWriter outbox, string key, CancellationToken cancellationToken)
     {
         var notices = new TicketNotices(config, texts);
+        var wasConfidential = ticket.Confidential;
         var said = new List<string>();
         var toDepartment = new List<string>();
         var redispatched = false;
@@ -69,6 +70,8 @@ public sealed class TicketAmendment(GuanjiaDbContext db, CommunityConfig config,
             var joined = $"{ticket.Text}\n补充：{detail}";
             ticket.Text = joined.Length > MaxText ? joined[..MaxText] : joined;
             TicketLifecycle.Record(ticket, TicketEventKinds.DetailAdded, by, now, detail, conversation);
+            // A detail can make a tip confidential (drugs named afterwards); it never stops being one.
+            ticket.Confidential |= ConfidentialTips.Cue(detail) is not null;
             said.Add("补充说明");
             toDepartment.Add($"补充说明：{MarkdownText.Inert(detail)}");
         }
@@ -93,22 +96,26 @@ public sealed class TicketAmendment(GuanjiaDbContext db, CommunityConfig config,
         {
             if (toDepartment.Count > 0)
             {
-                notices.ToDepartment(outbox, $"{key}:amended", ticket.Department,
-                    $"**工单 #{ticket.Number} 补充**\n> {string.Join("\n> ", toDepartment)}", ticket.Number);
+                notices.ToParty(outbox, $"{key}:amended", ticket, OutboxKind.Markdown,
+                    $"**工单 #{ticket.Number} 补充**\n> {string.Join("\n> ", toDepartment)}");
             }
 
-            if (config.FindDepartment(ticket.Department) is { } party)
+            var index = 0;
+            foreach (var photo in added)
             {
-                var index = 0;
-                foreach (var photo in added)
-                {
-                    outbox.ToDepartment($"{key}:photo:{index++}", party, OutboxKind.Image, photo, ticket.Number);
-                }
+                notices.ToParty(outbox, $"{key}:photo:{index++}", ticket, OutboxKind.Image, photo);
             }
+        }
+
+        if (ticket.Confidential && !wasConfidential)
+        {
+            notices.ConfidentialToSecretaries(outbox, $"{key}:confidential", ticket);
         }
 
         return said.Count == 0
             ? $"工单 #{ticket.Number} 没有新的内容需要补充。"
+            // A confidential tip's answer may be read in a group: no place, no detail.
+            : ticket.Confidential ? $"已补充到工单 #{ticket.Number}。"
             : $"已补充到工单 #{ticket.Number}：{string.Join("；", said)}。";
     }
 }

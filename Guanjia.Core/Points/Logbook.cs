@@ -35,8 +35,6 @@ public sealed record LogbookMonth(
 /// </summary>
 public sealed class Logbook(PointsBook book)
 {
-    private const string OnTheSpotProperty = "OnTheSpot";
-
     private GuanjiaDbContext Db => book.Db;
 
     /// <summary>记录 [YYYY-MM] (own), or 记录 &lt;人&gt; [YYYY-MM] for a secretary or admin.</summary>
@@ -91,11 +89,7 @@ public sealed class Logbook(PointsBook book)
         var userId = steward.UserId;
 
         var onTheSpot = await OnTheSpotFixesAsync(userId, from, to, cancellationToken);
-        var tickets = Db.Tickets.Where(t => t.Reporter == userId && t.CreatedAt >= from && t.CreatedAt < to);
-        if (HasOnTheSpotFlag)
-        {
-            tickets = tickets.Where(t => !EF.Property<bool>(t, OnTheSpotProperty));
-        }
+        var tickets = Db.Tickets.Where(t => t.Reporter == userId && t.CreatedAt >= from && t.CreatedAt < to && !t.OnTheSpot);
 
         var reports = (await tickets.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
             .ToDictionary(g => g.Key, g => g.Count);
@@ -174,15 +168,9 @@ public sealed class Logbook(PointsBook book)
         return safe.Contains(',', StringComparison.Ordinal) || safe.Contains('"', StringComparison.Ordinal) ? $"\"{safe.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : safe;
     }
 
-    /// <summary>Whether tickets carry 随手办's <c>OnTheSpot</c> flag in this build (it lands with 随手办).</summary>
-    private bool HasOnTheSpotFlag => Db.Model.FindEntityType(typeof(Ticket))?.FindProperty(OnTheSpotProperty) is not null;
-
-    /// <summary>随手办 fixes of the month: tickets flagged on the spot; zero while the flag does not exist.</summary>
-    private async Task<int> OnTheSpotFixesAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        HasOnTheSpotFlag
-            ? await Db.Tickets.CountAsync(
-                t => t.Reporter == userId && t.CreatedAt >= from && t.CreatedAt < to && EF.Property<bool>(t, OnTheSpotProperty), cancellationToken)
-            : 0;
+    /// <summary>随手办 fixes of the month: tickets settled on the spot.</summary>
+    private Task<int> OnTheSpotFixesAsync(string userId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Db.Tickets.CountAsync(t => t.Reporter == userId && t.CreatedAt >= from && t.CreatedAt < to && t.OnTheSpot, cancellationToken);
 
     /// <summary>What stewards and secretaries read in the 记录本.</summary>
     internal static class Texts

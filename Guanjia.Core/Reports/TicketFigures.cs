@@ -49,8 +49,28 @@ public sealed record PeriodFigures(
     /// <summary>Tickets received in the period that a secretary re-classified (改类) or re-dispatched (派单).</summary>
     public int Corrected { get; init; }
 
+    /// <summary>回访: how the tickets resolved (办结) in the period were rated by their reporters.</summary>
+    public FeedbackFigures Feedback { get; init; } = FeedbackFigures.None;
+    /// <summary>自处置: problems stewards settled on the spot (随手办) in the period; in no other figure.</summary>
+    public int OnTheSpot { get; init; }
+
     /// <summary>分诊准确率 as judged by secretaries: received tickets neither re-classified nor re-dispatched / received; null when none.</summary>
     public double? TriageAccuracy => Received == 0 ? null : (double)(Received - Corrected) / Received;
+}
+
+/// <summary>
+/// 回访 figures: of the tickets resolved (办结) in a period, how many their reporters rated
+/// (<see cref="Rated"/>) and how many of those 满意 or 基本满意 (<see cref="Satisfied"/>).
+/// </summary>
+public sealed record FeedbackFigures(int Resolved, int Rated, int Satisfied, int Basic, int Unsatisfied)
+{
+    public static FeedbackFigures None { get; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>回访率: rated / resolved; null when nothing was resolved.</summary>
+    public double? FeedbackRate => Resolved == 0 ? null : (double)Rated / Resolved;
+
+    /// <summary>满意率: (满意 + 基本满意) / rated; null when nothing was rated.</summary>
+    public double? SatisfactionRate => Rated == 0 ? null : (double)(Satisfied + Basic) / Rated;
 }
 
 /// <summary>Counts tickets for digests, reports and the 统计 command.</summary>
@@ -78,11 +98,16 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
             query = query.Where(t => t.Department == department);
         }
 
+        var feedback = await FeedbackAsync(query, from, to, cancellationToken);
         var tickets = await query
             .Where(t => t.CreatedAt >= from || OpenStatuses.Contains(t.Status)
                 || (t.ResolvedAt != null && t.ResolvedAt >= from) || (t.AcceptedAt != null && t.AcceptedAt >= from))
             .OrderBy(t => t.Number)
             .ToListAsync(cancellationToken);
+        bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
+        // 随手办 tickets were never anyone's work: counted as 自处置 only.
+        var onTheSpot = tickets.Count(t => t.OnTheSpot && In(t.CreatedAt));
+        tickets = [.. tickets.Where(t => !t.OnTheSpot)];
         // Matched in memory: a parameter per ticket would hit SQLite's 32,766-parameter limit.
         var numbers = tickets.Select(t => t.Number).ToHashSet();
         var returned = (await db.TicketEvents.AsNoTracking()
@@ -91,7 +116,6 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
                 .ToListAsync(cancellationToken))
             .Count(numbers.Contains);
 
-        bool In(DateTimeOffset? at) => at is { } a && a >= from && a < to;
         var received = tickets.Where(t => In(t.CreatedAt)).ToList();
         var receivedNumbers = received.Select(t => t.Number).ToHashSet();
         var corrected = (await db.TicketEvents.AsNoTracking()
@@ -123,8 +147,52 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
             overdue)
         {
             Corrected = corrected,
+            Feedback = feedback,
+            OnTheSpot = onTheSpot,
         };
     }
+
+    /// <summary>回访率 and 满意率 of the tickets in <paramref name="scope"/> resolved in [from, to).</summary>
+    public Task<FeedbackFigures> FeedbackAsync(FiguresScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var query = db.Tickets.AsNoTracking().Where(t => t.CreatedAt < to);
+        if (scope.Community is { } community)
+        {
+            query = query.Where(t => t.Community == community);
+        }
+
+        if (scope.Department is { } department)
+        {
+            query = query.Where(t => t.Department == department);
+        }
+
+        return FeedbackAsync(query, from, to, cancellationToken);
+    }
+
+    private async Task<FeedbackFigures> FeedbackAsync(IQueryable<Ticket> scoped, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        // By the 办结 event, not ResolvedAt: a ticket rated 不满意 is reopened (ResolvedAt cleared)
+        // but was still resolved and rated in the period.
+        var resolvedKind = TicketEventKinds.Resolved;
+        var resolvedInPeriod = db.TicketEvents.Where(e => e.Kind == resolvedKind && e.At >= from && e.At < to).Select(e => e.TicketNumber);
+        var ratings = await scoped
+            .Where(t => resolvedInPeriod.Contains(t.Number))
+            .Select(t => t.Satisfaction)
+            .ToListAsync(cancellationToken);
+        return new FeedbackFigures(
+            ratings.Count,
+            ratings.Count(r => r is not null),
+            ratings.Count(r => r == Satisfactions.Satisfied),
+            ratings.Count(r => r == Satisfactions.Basic),
+            ratings.Count(r => r == Satisfactions.Unsatisfied));
+    }
+
+    /// <summary>"回访率 50%（办结 4 件，评价 2 件）· 满意率 100%", or null when nothing was resolved.</summary>
+    public static string? FeedbackLine(FeedbackFigures f) =>
+        f.Resolved == 0
+            ? null
+            : $"回访率 {Rate(f.FeedbackRate)}（办结 {f.Resolved} 件，评价 {f.Rated} 件）· 满意率 {Rate(f.SatisfactionRate)}"
+              + (f.Rated == 0 ? "" : $"（满意 {f.Satisfied} · 基本满意 {f.Basic} · 不满意 {f.Unsatisfied}）");
 
     /// <summary>[start, end) of the period that contains now, in the street's time zone; weeks start on Monday.</summary>
     public (DateTimeOffset From, DateTimeOffset To) PeriodBounds(StatsPeriod period)
@@ -166,9 +234,14 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
         };
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**{name}{label}统计**\n")
-            .Append(CultureInfo.InvariantCulture, $"受理 {f.Received} · 办结 {f.Resolved} · 在办 {f.Open} · 超时 {f.Overdue}\n")
+            .Append(CultureInfo.InvariantCulture, $"受理 {f.Received} · 办结 {f.Resolved} · 在办 {f.Open} · 超时 {f.Overdue}{SettledOnTheSpot(f, " · 自处置 ")}\n")
             .Append(CultureInfo.InvariantCulture, $"按时办结率：{Rate(f.OnTimeRate)}\n")
             .Append(CultureInfo.InvariantCulture, $"签收用时（中位）：{Span(f.MedianToAccept)}；办结用时（中位）：{Span(f.MedianToResolve)}\n");
+        if (FeedbackLine(f.Feedback) is { } feedback)
+        {
+            text.Append(feedback).Append('\n');
+        }
+
         if (f.Returned > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"退回 {f.Returned} 次\n");
@@ -196,6 +269,10 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
 
         return text.ToString().TrimEnd('\n');
     }
+
+    /// <summary>The 自处置 figure after <paramref name="label"/>, or nothing when no 随手办 was recorded.</summary>
+    public static string SettledOnTheSpot(PeriodFigures f, string label) =>
+        f.OnTheSpot > 0 ? label + f.OnTheSpot.ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>"83%" or "—" when nothing was resolved.</summary>
     public static string Rate(double? rate) =>

@@ -26,4 +26,15 @@ public static class ReminderKinds
     public const string Overdue = "overdue";
     /// <summary>200%: escalated to the street office.</summary>
     public const string Escalated = "escalated";
+    /// <summary>A resolved ticket a day old: the reporter is asked to 确认 or 评价.</summary>
+    public const string Confirm = "confirm";
+    /// <summary>A resolved ticket past <c>street.confirmWithin</c>: closed automatically.</summary>
+    public const string AutoClose = "auto-close";
+    /// <summary>A returned ticket, in a group message (stored per day as <see cref="ReturnedDay"/>).</summary>
+    public const string Returned = "returned";
+
+    /// <summary>The stored kind for the n-th day a ticket has waited in 退回社区 (<c>returned-3</c>).</summary>
+    public static string ReturnedDay(int day) => $"{Returned}-{day}";
+
+    public static bool IsReturnedDay(string kind) => kind.StartsWith(Returned + "-", StringComparison.Ordinal);
 }

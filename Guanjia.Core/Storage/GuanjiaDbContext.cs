@@ -31,6 +31,7 @@ public class GuanjiaDbContext : DbContext
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OutboxLease> OutboxLeases => Set<OutboxLease>();
     public DbSet<PendingPhoto> PendingPhotos => Set<PendingPhoto>();
+    public DbSet<OnTheSpotDraft> OnTheSpotDrafts => Set<OnTheSpotDraft>();
     public DbSet<TicketReminder> TicketReminders => Set<TicketReminder>();
     public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
     public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
@@ -68,6 +69,8 @@ public class GuanjiaDbContext : DbContext
             ticket.Property(t => t.Reporter).HasMaxLength(64);
             ticket.Property(t => t.Conversation).HasMaxLength(128);
             ticket.Property(t => t.Text).HasMaxLength(4096);
+            ticket.Property(t => t.Satisfaction).HasMaxLength(16);
+            ticket.Property(t => t.ExtensionRequest).HasMaxLength(16);
             ticket.HasMany(t => t.Photos).WithOne().HasForeignKey(p => p.TicketNumber);
             ticket.HasMany(t => t.Events).WithOne().HasForeignKey(e => e.TicketNumber);
             ticket.HasIndex(t => new { t.Status, t.CreatedAt });
@@ -135,6 +138,14 @@ public class GuanjiaDbContext : DbContext
             p.Property(x => x.PhotoId).HasMaxLength(64);
             p.Property(x => x.Failure).HasMaxLength(256);
             p.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
+        });
+
+        modelBuilder.Entity<OnTheSpotDraft>(d =>
+        {
+            d.Property(x => x.SenderId).HasMaxLength(64);
+            d.Property(x => x.Conversation).HasMaxLength(128);
+            d.Property(x => x.Text).HasMaxLength(4096);
+            d.HasIndex(x => new { x.SenderId, x.Conversation, x.ReceivedAt });
         });
 
         modelBuilder.Entity<TicketReminder>(r =>

@@ -27,6 +27,18 @@ public sealed class Ticket
     /// <summary>An earlier open ticket this one may repeat (flagged, never merged automatically).</summary>
     public int? PossibleDuplicateOf { get; set; }
     public int? MergedInto { get; set; }
+    /// <summary>回访: the reporter's rating (<see cref="Satisfactions"/>), or null while unrated.</summary>
+    public string? Satisfaction { get; set; }
+    public DateTimeOffset? RatedAt { get; set; }
+    /// <summary>A department's 延期 waiting for a secretary: the extra time (<c>2d</c>, <c>48h</c>, <c>3wd</c>), or null.</summary>
+    public string? ExtensionRequest { get; set; }
+    /// <summary>随手办: the steward settled it on the spot; born closed, never dispatched, counted as 自处置.</summary>
+    public bool OnTheSpot { get; set; }
+    /// <summary>
+    /// A confidential tip (its category's <c>confidential</c>, or its text): the text, photos and reporter
+    /// reach only the department and the community's secretaries; groups see counts.
+    /// </summary>
+    public bool Confidential { get; set; }
 
     public List<TicketPhoto> Photos { get; } = [];
 
@@ -54,6 +66,34 @@ public sealed class Ticket
         return true;
     }
     public List<TicketEvent> Events { get; } = [];
+}
+
+/// <summary>The answers to 评价, as stored and shown in the API.</summary>
+public static class Satisfactions
+{
+    public const string Satisfied = "satisfied";
+    public const string Basic = "basic";
+    public const string Unsatisfied = "unsatisfied";
+
+    /// <summary>The code for what people type (满意, 基本满意, 不满意), or null.</summary>
+    public static string? FromChinese(string? word) => word switch
+    {
+        "满意" => Satisfied,
+        "基本满意" => Basic,
+        "不满意" => Unsatisfied,
+        _ => null,
+    };
+
+    public static string Chinese(string code) => code switch
+    {
+        Satisfied => "满意",
+        Basic => "基本满意",
+        Unsatisfied => "不满意",
+        _ => code,
+    };
+
+    /// <summary>满意 and 基本满意 count as satisfied in 满意率.</summary>
+    public static bool IsSatisfied(string? code) => code is Satisfied or Basic;
 }
 
 /// <summary>Immutable history entry: who did what, when, from which status to which.</summary>

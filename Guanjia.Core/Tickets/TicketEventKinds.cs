@@ -24,6 +24,16 @@ public static class TicketEventKinds
     public const string PlaceAdded = "place-added";
     /// <summary>The reporter (or a secretary) added a detail afterwards.</summary>
     public const string DetailAdded = "detail-added";
+    /// <summary>The reporter rated the handling (评价); the note is the rating in Chinese.</summary>
+    public const string Rated = "rated";
+    /// <summary>A department asked for more time (延期); waits for a secretary.</summary>
+    public const string ExtensionRequested = "extension-requested";
+    /// <summary>A secretary agreed to an extension: the deadline moved (note: old → new).</summary>
+    public const string Extended = "extended";
+    /// <summary>A secretary refused an extension; the deadline stays.</summary>
+    public const string ExtensionRefused = "extension-refused";
+    /// <summary>随手办: the steward settled the problem on the spot; the ticket is born closed.</summary>
+    public const string SettledOnTheSpot = "settled-on-the-spot";
 
     /// <summary>What people read for an event kind (查询).</summary>
     public static string Chinese(string kind) => kind switch
@@ -47,6 +57,11 @@ public static class TicketEventKinds
         PossibleDuplicate => "疑似重复",
         PlaceAdded => "补充地点",
         DetailAdded => "补充说明",
+        Rated => "评价",
+        ExtensionRequested => "申请延期",
+        Extended => "同意延期",
+        ExtensionRefused => "不同意延期",
+        SettledOnTheSpot => "随手办（当场解决）",
         _ => kind,
     };
 }

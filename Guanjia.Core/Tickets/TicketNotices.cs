@@ -20,16 +20,32 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         }
 
         // Departments outside the community office see "小巷管家" and the community, not the name.
-        var reporter = community is not null && ticket.Department == community.Office
+        var office = community is not null && ticket.Department == community.Office;
+        var reporter = office
             ? config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter
             : $"小巷管家（{community?.Name ?? ticket.Community}）";
+        var content = texts.Dispatch(ticket, reporter);
+        var photos = ticket.Photos.Where(p => p.Stage == PhotoStages.Before).Select(p => p.PhotoId).ToList();
+        if (ticket.Confidential && office)
+        {
+            // The community office's group is often the community's own group: a tip goes to its members 1:1.
+            outbox.ToPeople($"{key}:dispatch", department.Members, OutboxKind.Markdown, content, ticket.Number);
+            var i = 0;
+            foreach (var photo in photos)
+            {
+                outbox.ToPeople($"{key}:dispatch:photo:{i++}", department.Members, OutboxKind.Image, photo, ticket.Number);
+            }
+
+            return;
+        }
+
         // A card with 接单 / 退回 / 办结 where WeCom delivers one (the bot's long connection), else the markdown.
         outbox.CardToDepartment($"{key}:dispatch", department, TicketCards.Dispatch(texts, ticket, reporter, outbox.Routes.TicketUrl(ticket.Number)),
-            texts.Dispatch(ticket, reporter), ticket.Number, urgent: ticket.Urgent);
+            content, ticket.Number, urgent: ticket.Urgent);
         var index = 0;
-        foreach (var photo in ticket.Photos.Where(p => p.Stage == PhotoStages.Before))
+        foreach (var photo in photos)
         {
-            outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo.PhotoId, ticket.Number, urgent: ticket.Urgent);
+            outbox.ToDepartment($"{key}:dispatch:photo:{index++}", department, OutboxKind.Image, photo, ticket.Number, urgent: ticket.Urgent);
         }
 
         if (ticket.Urgent)
@@ -47,6 +63,26 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         }
     }
 
+    /// <summary>
+    /// To the ticket's department; for a confidential tip held by the community office (whose group is
+    /// often the community's own) to the office's members 1:1 instead.
+    /// </summary>
+    public void ToParty(OutboxWriter outbox, string key, Ticket ticket, OutboxKind kind, string content)
+    {
+        if (config.FindDepartment(ticket.Department) is not { } department)
+        {
+            return;
+        }
+
+        if (ticket.Confidential && config.FindCommunity(ticket.Community)?.Office == department.Id)
+        {
+            outbox.ToPeople(key, department.Members, kind, content, ticket.Number);
+            return;
+        }
+
+        outbox.ToDepartment(key, department, kind, content, ticket.Number);
+    }
+
     public void ToDepartment(OutboxWriter outbox, string key, string departmentId, string content, int ticket)
     {
         if (config.FindDepartment(departmentId) is { } department)
@@ -55,11 +91,45 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         }
     }
 
+    /// <summary>To the community's group; a confidential tip's news goes to its secretaries 1:1 instead.</summary>
     public void ToCommunity(OutboxWriter outbox, string key, Ticket ticket, string content)
     {
-        if (config.FindCommunity(ticket.Community) is { } community)
+        if (config.FindCommunity(ticket.Community) is not { } community)
         {
-            outbox.ToCommunity(key, community, content, ticket.Number, config);
+            return;
+        }
+
+        if (ticket.Confidential)
+        {
+            outbox.ToPeople(key, Secretaries(community.Id), OutboxKind.Text, content, ticket.Number);
+            return;
+        }
+
+        outbox.ToCommunity(key, community, content, ticket.Number, config);
+    }
+
+    /// <summary>The community's secretaries, who read confidential tips in their 1:1 chats.</summary>
+    public IReadOnlyList<string> Secretaries(string communityId) =>
+        [.. config.People.Where(p => p.CommunityId == communityId && p.HasRole(Person.SecretaryRole)).Select(p => p.UserId)];
+
+    /// <summary>
+    /// A confidential tip in full (text, place, reporter, photos) to each of the community's
+    /// secretaries, in their 1:1 chats: the community office's group is often the community's own.
+    /// </summary>
+    public void ConfidentialToSecretaries(OutboxWriter outbox, string key, Ticket ticket)
+    {
+        var secretaries = Secretaries(ticket.Community);
+        if (secretaries.Count == 0)
+        {
+            return;
+        }
+
+        var reporter = config.FindPerson(ticket.Reporter)?.Name ?? ticket.Reporter;
+        outbox.ToPeople(key, secretaries, OutboxKind.Text, texts.ConfidentialCopy(ticket, reporter), ticket.Number);
+        var index = 0;
+        foreach (var photo in ticket.Photos)
+        {
+            outbox.ToPeople($"{key}:photo:{index++}", secretaries, OutboxKind.Image, photo.PhotoId, ticket.Number);
         }
     }
 
@@ -70,9 +140,11 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
     public void ToReporter(OutboxWriter outbox, string key, Ticket ticket, string content, IEnumerable<string>? photoIds = null)
     {
         var community = config.FindCommunity(ticket.Community);
-        var inGroup = community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
+        // A confidential tip's news never goes to the group, even when it was reported there.
+        var inGroup = !ticket.Confidential && community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
         var index = 0;
-        if (ticket.Status == TicketStatus.Resolved && key.EndsWith(":resolved", StringComparison.Ordinal))
+        if (ticket.Status == TicketStatus.Resolved && key.EndsWith(":resolved", StringComparison.Ordinal)
+            && !(ticket.Confidential && ticket.Conversation != ticket.Reporter))
         {
             // On 办结 the reporter gets the rating card in the chat the report came from, where WeCom delivers it.
             var rating = TicketCards.Rating(texts, ticket, outbox.Routes.TicketUrl(ticket.Number), ticket.Conversation != ticket.Reporter);

@@ -61,6 +61,64 @@ public sealed class TicketTexts(CommunityConfig config, TimeZoneInfo zone)
         return text.ToString();
     }
 
+    /// <summary>What a group reads when a confidential tip was filed there: the safety line, never the text.</summary>
+    public string ConfidentialAcknowledgement(Ticket ticket)
+    {
+        var safety = SafetyLine(ticket) is { } line ? $"**{line}**\n" : "";
+        return ticket.OnTheSpot
+            ? $"{safety}已收到，已记录。单号 #{ticket.Number}"
+            : $"{safety}{ConfidentialReceived}。单号 #{ticket.Number}";
+    }
+
+    /// <summary>The only words a community group reads about a confidential tip.</summary>
+    public const string ConfidentialReceived = "已收到，已转有关部门处理";
+
+    /// <summary>After a confidential tip in a group, to the reporter alone.</summary>
+    public const string ConfidentialHint =
+        "这条线索涉及他人，群里只显示“已收到”。下次遇到治安、出租房等线索，请直接私聊小巷管家上报。";
+
+    /// <summary>The full tip, to each of the community's secretaries in their 1:1 chat.</summary>
+    public string ConfidentialCopy(Ticket ticket, string reporterName) =>
+        new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"**保密线索 #{ticket.Number}**（请勿转发到群里）\n")
+            .Append(CultureInfo.InvariantCulture, $"> 分类：{CategoryName(ticket.Category)}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 地点：{Place(ticket)}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 内容：{MarkdownText.Inert(ticket.Text)}\n")
+            .Append(CultureInfo.InvariantCulture, $"> 上报：{MarkdownText.Inert(reporterName)}\n")
+            .Append(ticket.OnTheSpot
+                ? $"管家已当场处理（随手办）。核实后可回复“审核 {ticket.Number} 通过”。"
+                : $"已派{DepartmentName(ticket.Department)}处理，群里只显示“{ConfidentialReceived}”。")
+            .ToString();
+
+    /// <summary>随手办 recorded: what the steward reads.</summary>
+    public string OnTheSpotAcknowledgement(Ticket ticket, IReadOnlyList<string> photoFailures)
+    {
+        var text = new StringBuilder();
+        if (SafetyLine(ticket) is { } safety)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"**{safety}**\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"**已记录随手办 #{ticket.Number}**（当场解决，已结案）\n")
+            .Append(CultureInfo.InvariantCulture, $"分类：{CategoryName(ticket.Category)}\n")
+            .Append(CultureInfo.InvariantCulture, $"地点：{Place(ticket)}\n")
+            .Append(CultureInfo.InvariantCulture, $"照片：{ticket.Photos.Count} 张\n")
+            .Append("不派单，计入自处置；社区书记审核通过后按分类计积分。");
+        if (photoFailures.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n照片下载失败，请重新发送（{string.Join("；", photoFailures.Distinct())}）。");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>随手办 without a photo: nothing is recorded yet.</summary>
+    public static string OnTheSpotNeedsPhoto(int minutes) =>
+        $"随手办需要一张现场照片作为凭证（处理前、处理后各一张更好）。请在{minutes}分钟内发送照片，我会和这段说明一起记录。";
+
+    /// <summary>A further photo joined a 随手办 just recorded.</summary>
+    public static string OnTheSpotPhotoAdded(int number) => $"照片已补充到随手办 #{number}。";
+
     public string Dispatch(Ticket ticket, string reporterLabel) =>
         new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"**新工单 #{ticket.Number}**{(ticket.Urgent ? " <font color=\"warning\">紧急</font>" : "")}\n")

@@ -34,6 +34,17 @@ public sealed class ReplayTests(SandboxFactory factory) : IClassFixture<SandboxF
         var ticket = await http.GetFromJsonAsync<JsonElement>($"/api/tickets/{bins.Number}");
         Assert.Equal(1, ticket.GetProperty("photos").GetArrayLength());
 
+        // The loop closes: 评价 recorded, 延期 agreed, and the merchant's 兑换 on this month's statement.
+        Assert.Equal("satisfied", ticket.GetProperty("satisfaction").GetString());
+        Assert.Equal("closed", ticket.GetProperty("status").GetString());
+        var extinguisher = Assert.Single(summary.Tickets, t => t.Line == 5);
+        var extended = await http.GetFromJsonAsync<JsonElement>($"/api/tickets/{extinguisher.Number}");
+        Assert.Contains(extended.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "extended");
+        var month = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var statements = await http.GetFromJsonAsync<JsonElement>($"/api/points/statements?month={month}");
+        var chunhui = Assert.Single(statements.EnumerateArray(), s => s.GetProperty("merchant").GetString() == "chunhui");
+        Assert.Equal((1, 4), (chunhui.GetProperty("vouchers").GetInt32(), chunhui.GetProperty("points").GetInt32()));
+
         var printed = output.ToString();
         Assert.Contains("回放汇总", printed, StringComparison.Ordinal);
         Assert.Contains($"#{bins.Number}", printed, StringComparison.Ordinal);

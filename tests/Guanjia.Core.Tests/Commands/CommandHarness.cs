@@ -62,6 +62,8 @@ public sealed class CommandHarness : IAsyncDisposable
     /// <summary>The ways out intake writes to (the bot's long connection for group chats, the ticket page).</summary>
     public OutboxRoutes Routes { get; set; } = OutboxRoutes.None;
 
+    public TicketTexts Texts() => new(Config, StreetCalendar.For(Config).Zone);
+
     public GuanjiaDbContext NewDb() => new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
 
     /// <summary>A ticket as intake makes it (created and dispatched), without running triage.</summary>

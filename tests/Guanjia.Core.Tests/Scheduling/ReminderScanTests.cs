@@ -174,6 +174,26 @@ public abstract class ReminderScanTests(string provider) : IDisposable
     }
 
     [SkippableFact]
+    public async Task Scan_OverdueConfidentialTip_IsOnlyCountedInTheCommunityGroup_AndListedToTheSecretaries1to1()
+    {
+        var tip = _world.Add("security", "police", Monday9, confidential: true);
+        var ordinary = _world.Add("garbage", "sanitation", Monday9);
+        var community = _world.Config.FindCommunity("wuhuashan")!.RobotKey!;
+        _world.Time.SetUtcNow(Monday9.AddDays(1).AddMinutes(30));
+
+        await _world.Scan().RunAsync(CancellationToken.None);
+
+        var messages = _world.Outbox();
+        var group = messages.Where(m => m.Channel == OutboxChannel.Robot && m.Target == community).ToList();
+        Assert.NotEmpty(group);
+        Assert.All(group, m => Assert.DoesNotContain($"#{tip.Number} ", m.Content));
+        Assert.Contains(group, m => m.Content.Contains("保密线索 1 件") && m.Content.Contains($"#{ordinary.Number} 垃圾清运"));
+        var secretaries = Assert.Single(messages, m => m.Channel == OutboxChannel.AppUser && m.Target == "chenjing");
+        Assert.Contains($"#{tip.Number} 社会治安", secretaries.Content);
+        Assert.Contains(messages, m => m.Target == _world.RobotOf("police") && m.Content.Contains($"#{tip.Number} 社会治安"));
+    }
+
+    [SkippableFact]
     public void Duration_SaysDaysHoursAndMinutesInChinese()
     {
         Assert.Equal("2天3小时", ReminderScan.Duration(new TimeSpan(2, 3, 20, 0)));

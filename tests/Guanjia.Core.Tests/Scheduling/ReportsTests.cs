@@ -96,9 +96,9 @@ public abstract class ReportsTests(string provider) : IDisposable
         Assert.Equal([OutboxKind.Markdown, OutboxKind.Image], messages.Select(m => m.Kind));
         var text = messages[0].Content;
         Assert.StartsWith("**华山街道工单周报** 11月16日–11月22日", text);
-        Assert.Contains("全街道：受理4 · 办结3 · 按时办结率33% · 签收30分 · 办结用时1天2小时 · 退回1 · 分诊准确率100% · 主要：垃圾清运、邻里纠纷、消防隐患", text);
+        Assert.Contains("全街道：受理4 · 办结3 · 按时办结率33% · 签收30分 · 办结用时1天2小时 · 退回1 · 分诊准确率100% · 回访率— · 满意率— · 主要：垃圾清运、邻里纠纷、消防隐患", text);
         Assert.Contains("> 五华山社区：受理3 · 办结3 · 按时办结率33% · 签收1小时15分 · 办结用时1天2小时 · 退回1", text);
-        Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 分诊准确率100% · 主要：垃圾清运", text);
+        Assert.Contains("> 翠湖社区：受理1 · 办结0 · 按时办结率— · 签收10分 · 办结用时— · 退回0 · 分诊准确率100% · 回访率— · 满意率— · 主要：垃圾清运", text);
         Assert.Contains("> 五华区环卫华山片区：受理2 · 办结2 · 按时办结率50%", text);
         Assert.DoesNotContain("燃气抢修", text);
         Assert.Contains("**2026-11 最活跃的管家**（上报·随手办·巡查·任务）\n李华 3（3·0·0·0），周敏 3（1·0·2·0），王刚 1（1·0·0·0），杨芳 1（1·0·0·0）", text);
@@ -135,6 +135,37 @@ public abstract class ReportsTests(string provider) : IDisposable
         Assert.Contains("今日新增 0 · 今日办结 0 · 仍在办理 1 · 超时 1", messages.Single(m => m.Kind == OutboxKind.Markdown && m.Target == _world.Config.FindCommunity("cuihu")!.RobotKey).Content);
 
         Assert.Equal(new DigestResult(0, 0), await _world.Digest().RunAsync(CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task WeeklyReport_CountsOnTheSpotFixesAsSelfHandled_NotAsReceivedOrResolved()
+    {
+        _world.Add("garbage", "sanitation", At(17, 9), status: TicketStatus.Resolved, resolvedAt: At(17, 10));
+        _world.Add("hygiene", "chuncheng", At(18, 10), status: TicketStatus.Closed, resolvedAt: At(18, 10), onTheSpot: true);
+        _world.Time.SetUtcNow(At(23, 8, 30));
+
+        await _world.Weekly().RunAsync(CancellationToken.None);
+
+        var text = _world.Outbox()[0].Content;
+        Assert.Contains("全街道：受理1 · 办结1 · 自处置1 · 按时办结率100%", text);
+        Assert.Contains("> 五华山社区：受理1 · 办结1 · 自处置1 · ", text);
+        Assert.DoesNotContain("春城物业", text);
+        Assert.Contains("李华 2（1·1·0·0）", text);
+    }
+
+    [SkippableFact]
+    public async Task DailyDigest_CountsOnTheSpotFixes_AndOnlyCountsOverdueConfidentialTips()
+    {
+        var tip = _world.Add("security", "police", At(19, 9), confidential: true);
+        _world.Add("hygiene", "chuncheng", At(20, 10), status: TicketStatus.Closed, resolvedAt: At(20, 10), onTheSpot: true);
+        _world.Time.SetUtcNow(At(20, 18));
+
+        await _world.Digest().RunAsync(CancellationToken.None);
+
+        var digest = _world.Outbox().Single(m => m.Kind == OutboxKind.Markdown && m.Target == _world.Config.FindCommunity("wuhuashan")!.RobotKey).Content;
+        Assert.Contains("今日新增 0 · 今日办结 0 · 仍在办理 1 · 超时 1 · 今日自处置 1", digest);
+        Assert.Contains("> 保密线索 1 件", digest);
+        Assert.DoesNotContain($"#{tip.Number}", digest);
     }
 
     [SkippableFact]

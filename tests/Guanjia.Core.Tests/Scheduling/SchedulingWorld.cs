@@ -60,7 +60,8 @@ internal sealed class SchedulingWorld : IDisposable
     public Ticket Add(
         string category, string department, DateTimeOffset createdAt, string community = "wuhuashan", string? compound = "hsnl-74",
         string reporter = "lihua", bool urgent = false, TicketStatus status = TicketStatus.Dispatched,
-        DateTimeOffset? acceptedAt = null, DateTimeOffset? resolvedAt = null, DateTimeOffset? dueAt = null)
+        DateTimeOffset? acceptedAt = null, DateTimeOffset? resolvedAt = null, DateTimeOffset? dueAt = null,
+        bool confidential = false, bool onTheSpot = false)
     {
         var limit = Config.FindCategory(category)!.TimeLimitFor(urgent);
         var ticket = new Ticket
@@ -79,6 +80,8 @@ internal sealed class SchedulingWorld : IDisposable
             AcceptedAt = acceptedAt,
             ResolvedAt = resolvedAt,
             DueAt = dueAt ?? Calendar.Due(createdAt, limit),
+            Confidential = confidential,
+            OnTheSpot = onTheSpot,
         };
         using var db = NewDb();
         db.Tickets.Add(ticket);

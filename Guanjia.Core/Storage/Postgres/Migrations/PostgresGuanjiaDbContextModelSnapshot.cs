@@ -86,6 +86,42 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.ToTable("Inbox");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Intake.OnTheSpotDraft", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Conversation")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("character varying(4096)");
+
+                    b.Property<int?>("TicketNumber")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderId", "Conversation", "ReceivedAt");
+
+                    b.ToTable("OnTheSpotDrafts");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Intake.PendingPhoto", b =>
                 {
                     b.Property<long>("Id")
@@ -709,6 +745,9 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Conversation")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -731,14 +770,24 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ExtensionRequest")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("boolean");
 
                     b.Property<int?>("MergedInto")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("OnTheSpot")
+                        .HasColumnType("boolean");
+
                     b.Property<int?>("PossibleDuplicateOf")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("RatedAt")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Reporter")
                         .IsRequired()
@@ -747,6 +796,10 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Satisfaction")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -79,6 +79,40 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.ToTable("Inbox");
                 });
 
+            modelBuilder.Entity("Guanjia.Core.Intake.OnTheSpotDraft", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Conversation")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SenderId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TicketNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderId", "Conversation", "ReceivedAt");
+
+                    b.ToTable("OnTheSpotDrafts");
+                });
+
             modelBuilder.Entity("Guanjia.Core.Intake.PendingPhoto", b =>
                 {
                     b.Property<long>("Id")
@@ -678,6 +712,9 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Confidential")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Conversation")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -700,13 +737,23 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ExtensionRequest")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("LowConfidence")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("MergedInto")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("OnTheSpot")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PossibleDuplicateOf")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Reporter")
@@ -716,6 +763,10 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
 
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Satisfaction")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
