@@ -1,6 +1,7 @@
 using Guanjia.Bot.Api;
 using Guanjia.Bot.Backup;
 using Guanjia.Bot.Callbacks;
+using Guanjia.Bot.Cards;
 using Guanjia.Bot.Dashboard;
 using Guanjia.Bot.Hosting;
 using Guanjia.Bot.Intake;
@@ -51,6 +52,7 @@ builder.AddGuanjiaConfiguration(args)
     .AddSandbox()
     .AddGuanjiaOutbox()
     .AddGuanjiaTelemetry()
+    .AddCards()
     .AddLongConnection();
 builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();

@@ -1,9 +1,14 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Guanjia.Bot.Cards;
 using Guanjia.Core.Intake;
 using Guanjia.WeCom.Api;
 using Guanjia.WeCom.Callbacks;
+using Guanjia.WeCom.Cards;
 using Guanjia.WeCom.Crypto;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -52,7 +57,7 @@ internal static partial class CallbackEndpoints
 
     private static Task<IResult> ReceiveBotAsync(
         HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, IOptions<WeComOptions> options, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        CardClickHandler clicks, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var urls = new CallbackUrlPolicy(options.Value);
         var botId = options.Value.Bot.Id;
@@ -68,11 +73,43 @@ internal static partial class CallbackEndpoints
                 // The signature proves the sender holds this bot's Token and key, not that the
                 // message is this bot's: another aibotid means a misconfigured bot (shared keys)
                 // or a leaked key. Refused (403), so nothing another bot was told becomes a ticket.
-                return string.IsNullOrEmpty(botId) || message.AiBotId == botId
-                    ? Parsed.Ok(BotMapping.ToIncoming(message, plain, time.GetUtcNow(), urls))
-                    : Parsed.OtherBot;
+                if (!string.IsNullOrEmpty(botId) && message.AiBotId != botId)
+                {
+                    return Parsed.OtherBot;
+                }
+
+                // A click is answered in the response, within WeCom's 5 s, on a fast path beside the inbox.
+                if (CardClick.TryRead(message, out var click))
+                {
+                    var eventId = string.IsNullOrEmpty(message.MsgId) ? PlaintextKey(plain) : message.MsgId;
+                    return Parsed.AnswerNow(ct => AnswerClickAsync(request, cryptos.Bot!, clicks, click, eventId, time, ct));
+                }
+
+                return Parsed.Ok(BotMapping.ToIncoming(message, plain, time.GetUtcNow(), urls));
             },
             cancellationToken);
+    }
+
+    /// <summary>The click's card update as the encrypted passive reply (wecom.md §3.5); empty when nothing changes.</summary>
+    private static async Task<IResult> AnswerClickAsync(
+        HttpRequest request, WeComCallbackCrypto crypto, CardClickHandler clicks, CardClick click, string eventId, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var update = await clicks.HandleAsync(click, IncomingChannel.Bot, eventId, cancellationToken);
+        if (update is null)
+        {
+            return TypedResults.Ok();
+        }
+
+        var encrypted = crypto.Encrypt(JsonSerializer.Serialize(update, CardClickHandler.Json));
+        if (!encrypted.IsOk)
+        {
+            return CryptoProblem(encrypted.Error);
+        }
+
+        var nonce = request.Query["nonce"].ToString();
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Json(new BotEncryptedReply(encrypted.Value!, crypto.ComputeSignature(timestamp, nonce, encrypted.Value!), timestamp, nonce));
     }
 
     private static Task<IResult> ReceiveAppAsync(
@@ -164,6 +201,11 @@ internal static partial class CallbackEndpoints
                 detail: $"The decrypted message could not be read ({parsed.Error}); nothing was stored.");
         }
 
+        if (parsed.Answer is { } answer)
+        {
+            return await answer(cancellationToken);
+        }
+
         if (parsed.Message is not null)
         {
             await inbox.WriteAsync(parsed.Message, cancellationToken);
@@ -252,12 +294,22 @@ internal static partial class CallbackEndpoints
     private static partial void LogParserFault(ILogger logger, string kind, string exceptionType);
 
     /// <summary>What the decrypted message turned out to be: a message to store (or null: nothing to store), a parse error, or another bot's.</summary>
-    private readonly record struct Parsed(IncomingMessage? Message, CallbackParseError Error, bool OtherBotId)
+    private readonly record struct Parsed(IncomingMessage? Message, CallbackParseError Error, bool OtherBotId, Func<CancellationToken, Task<IResult>>? Answer = null)
     {
+        /// <summary>Answered at once rather than stored (a card click: WeCom wants the card update in the response).</summary>
+        public static Parsed AnswerNow(Func<CancellationToken, Task<IResult>> answer) => new(null, CallbackParseError.None, false, answer);
+
         public static Parsed OtherBot => new(null, CallbackParseError.None, true);
 
         public static Parsed Ok(IncomingMessage? message) => new(message, CallbackParseError.None, false);
 
         public static Parsed Refused(CallbackParseError error) => new(null, error, false);
     }
+
+    /// <summary>The bot's encrypted reply envelope.</summary>
+    private sealed record BotEncryptedReply(
+        [property: JsonPropertyName("encrypt")] string Encrypt,
+        [property: JsonPropertyName("msgsignature")] string MsgSignature,
+        [property: JsonPropertyName("timestamp")] string Timestamp,
+        [property: JsonPropertyName("nonce")] string Nonce);
 }

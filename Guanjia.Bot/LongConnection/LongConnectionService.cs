@@ -1,35 +1,142 @@
 using Guanjia.Bot.Callbacks;
+using Guanjia.Bot.Cards;
 using Guanjia.Core.Intake;
+using Guanjia.Core.Storage;
 using Guanjia.WeCom.Api;
 using Guanjia.WeCom.Callbacks;
 using Guanjia.WeCom.Cards;
 using Guanjia.WeCom.LongConnection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Guanjia.Bot.LongConnection;
 
 /// <summary>
 /// Holds the bot's long connection and feeds what arrives into the same inbox as webhook callbacks
-/// (same mapping, de-duplicated by msgid), keeping the frame's req_id as the reply route.
+/// (same mapping, de-duplicated by msgid), keeping the frame's req_id as the reply route. Exactly one
+/// instance holds the connection: the one holding the <see cref="LeaseName"/> lease in the database, renewed
+/// while it runs; the others wait and take over once the lease has run out (WeCom keeps one connection per
+/// bot and would kick the older one, so two holders would ping-pong).
 /// </summary>
 internal sealed partial class LongConnectionService(
     WeComLongConnection connection,
     InboxWriter inbox,
+    CardClickHandler clicks,
     IOptions<WeComOptions> options,
+    IServiceScopeFactory scopes,
+    GuanjiaStorage storage,
     TimeProvider time,
     ILogger<LongConnectionService> logger) : BackgroundService
 {
+    /// <summary>The lease's name in the database.</summary>
+    public const string LeaseName = "wecom-bot-connection";
+
+    /// <summary>How long a holder keeps the connection without renewing; a standby takes over after that.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the holder renews, and a standby looks whether the lease is free.</summary>
+    public static readonly TimeSpan LeaseCheck = TimeSpan.FromSeconds(10);
+
     private readonly CallbackUrlPolicy _urls = new(options.Value);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var check = new PeriodicTimer(LeaseCheck, time);
+        while (!await TryHoldAsync(stoppingToken))
+        {
+            if (!await check.WaitForNextTickAsync(stoppingToken))
+            {
+                return;
+            }
+        }
+
+        LogLeaseTaken(logger);
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(check, held);
         var receiving = ReceiveAsync(stoppingToken);
-        var reason = await connection.RunAsync(stoppingToken);
+        var reason = await connection.RunAsync(held.Token);
         await receiving;
-        if (reason != LongConnectionStopReason.Cancelled)
+        await held.CancelAsync();
+        await renewing;
+        if (stoppingToken.IsCancellationRequested)
+        {
+            await ReleaseAsync();
+        }
+        else if (reason != LongConnectionStopReason.Cancelled)
         {
             // The client has logged why; the service keeps running for the dashboard and the app channel.
             LogStopped(logger, reason);
+        }
+    }
+
+    /// <summary>Renews the lease while the connection runs; stops the connection when another instance has it.</summary>
+    private async Task RenewAsync(PeriodicTimer check, CancellationTokenSource held)
+    {
+        var confirmed = time.GetUtcNow();
+        try
+        {
+            while (await check.WaitForNextTickAsync(held.Token))
+            {
+                if (await TryHoldAsync(held.Token))
+                {
+                    confirmed = time.GetUtcNow();
+                }
+                else if (time.GetUtcNow() - confirmed >= LeaseDuration || !await LeaseFreeOrOursAsync(held.Token))
+                {
+                    LogLeaseLost(logger);
+                    await held.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task<bool> TryHoldAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+            return await storage.HoldLeaseAsync(db, LeaseName, time.GetUtcNow(), LeaseDuration, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database is unreachable: try again at the next check; the lease runs out meanwhile.
+            LogLeaseError(logger, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    // After a failed renewal: is the lease still ours (a passing database error), or has someone else taken it?
+    private async Task<bool> LeaseFreeOrOursAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+            var target = GuanjiaStorage.LeasePrefix + LeaseName;
+            var holder = await db.OutboxLeases.Where(l => l.Target == target).Select(l => l.Holder).FirstOrDefaultAsync(cancellationToken);
+            return holder is null || holder == storage.InstanceId;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return true;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await storage.ReleaseLeaseAsync(scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>(), LeaseName, time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeaseError(logger, ex.GetType().Name);
         }
     }
 
@@ -64,11 +171,19 @@ internal sealed partial class LongConnectionService(
 
         if (callback.IsEvent)
         {
-            // Card clicks must be answered within 5 s with UpdateCardAsync on callback.ReqId; the
-            // product side (commands from clicks) hooks in here. Until then a click changes nothing.
+            // A click must be answered within 5 s on its own req_id (aibot_respond_update_msg): handled here,
+            // not behind the inbox queue.
             if (CardClick.TryRead(message, out var click))
             {
-                LogClickIgnored(logger, click.TaskId, click.Key?.Action ?? "(foreign)");
+                var eventId = string.IsNullOrEmpty(message.MsgId) ? callback.ReqId : message.MsgId;
+                if (await clicks.HandleAsync(click, IncomingChannel.Bot, eventId, cancellationToken) is { } update)
+                {
+                    var sent = await connection.UpdateCardAsync(callback.ReqId, update, cancellationToken);
+                    if (!sent.IsOk)
+                    {
+                        LogUpdateFailed(logger, click.TaskId, sent.ErrCode);
+                    }
+                }
             }
 
             return;
@@ -80,6 +195,15 @@ internal sealed partial class LongConnectionService(
         }
     }
 
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "This instance holds the bot's long connection")]
+    private static partial void LogLeaseTaken(ILogger logger);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Another instance took over the bot's long connection; this one closes its connection")]
+    private static partial void LogLeaseLost(ILogger logger);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "The long connection's lease could not be read or written ({Failure})")]
+    private static partial void LogLeaseError(ILogger logger, string failure);
+
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The bot's long connection has stopped ({Reason}); bot messages are not received until the service restarts")]
     private static partial void LogStopped(ILogger logger, LongConnectionStopReason reason);
 
@@ -89,6 +213,6 @@ internal sealed partial class LongConnectionService(
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Long-connection {Cmd} {ReqId} could not be parsed; dropped")]
     private static partial void LogUnreadable(ILogger logger, string cmd, string reqId);
 
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Card click on {TaskId} ({Action}) received; no click handling is wired yet")]
-    private static partial void LogClickIgnored(ILogger logger, string taskId, string action);
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "Card update for {TaskId} refused or lost ({ErrCode})")]
+    private static partial void LogUpdateFailed(ILogger logger, string taskId, int errCode);
 }

@@ -1,6 +1,8 @@
+using Guanjia.Bot.LongConnection;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Photos;
 using Guanjia.WeCom.Api;
+using Guanjia.WeCom.LongConnection;
 
 namespace Guanjia.Bot.Outbox;
 
@@ -9,13 +11,18 @@ internal sealed class WeComOutboxTransport(
     WeComWebhookClient webhook,
     WeComApiClient api,
     WeComBotClient bot,
-    PhotoStore photos) : IOutboxTransport
+    PhotoStore photos,
+    WeComLongConnection? connection = null) : IOutboxTransport
 {
     /// <summary>Client code of a message whose photo is no longer in the store.</summary>
     public const int PhotoMissingCode = -2001;
 
     public async Task<OutboxSendResult> SendAsync(OutboxMessage message, CancellationToken cancellationToken) =>
         ToOutcome(await SendCoreAsync(message, cancellationToken));
+
+    /// <summary>The bot's channels need the long connection, which only the instance holding its lease has open.</summary>
+    public bool CanSend(OutboxChannel channel) =>
+        channel is not (OutboxChannel.BotReply or OutboxChannel.BotChat) || connection is { IsAuthenticated: true };
 
     /// <summary>What the outbox rules make of a WeCom result.</summary>
     public static OutboxSendResult ToOutcome(WeComResult result) => result.ErrCode switch
@@ -67,10 +74,26 @@ internal sealed class WeComOutboxTransport(
                 return Uri.TryCreate(message.Target, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
                     ? await bot.PostMarkdownAsync(url, message.Content, cancellationToken)
                     : WeComResult.FromCode(WeComErrorCodes.ClientInvalidAddress, "response_url is not an http(s) URL");
+            case (OutboxChannel.BotReply or OutboxChannel.BotChat, _) when connection is null:
+                return WeComResult.FromCode(WeComErrorCodes.ClientInvalidAddress, "no long connection");
+            case (OutboxChannel.BotReply, OutboxKind.Card):
+                return CardMapping.ToTemplateCard(message.Content) is { } replyCard
+                    ? await connection.RespondCardAsync(message.Target, replyCard, cancellationToken)
+                    : CardUnreadable;
+            case (OutboxChannel.BotReply, _):
+                return await connection.RespondMarkdownAsync(message.Target, message.Content, cancellationToken);
+            case (OutboxChannel.BotChat, OutboxKind.Card):
+                return CardMapping.ToTemplateCard(message.Content) is { } card
+                    ? await connection.SendCardAsync(message.Target, card, cancellationToken)
+                    : CardUnreadable;
+            case (OutboxChannel.BotChat, OutboxKind.Text or OutboxKind.Markdown):
+                return await connection.SendMarkdownAsync(message.Target, message.Content, cancellationToken);
             default:
                 return new WeComResult(PhotoMissingCode, "unsupported channel and kind", WeComErrorKind.Permanent);
         }
     }
+
+    private static WeComResult CardUnreadable => new(PhotoMissingCode, "card unreadable", WeComErrorKind.Permanent);
 
     private static WeComResult PhotoMissing => new(PhotoMissingCode, "photo missing", WeComErrorKind.Permanent);
 

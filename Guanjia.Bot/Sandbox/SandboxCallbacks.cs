@@ -61,6 +61,31 @@ public static class SandboxCallbacks
         return JsonSerializer.Serialize(message);
     }
 
+    /// <summary>The plaintext JSON of a click on a card button (<c>template_card_event</c>), as WeCom sends it to the bot.</summary>
+    public static string ClickJson(string msgId, string userId, string? chatId, string taskId, string eventKey, DateTimeOffset now)
+    {
+        var message = new Dictionary<string, object>
+        {
+            ["msgid"] = msgId,
+            ["aibotid"] = BotId,
+            ["chattype"] = chatId is null ? "single" : "group",
+            ["from"] = new { userid = userId },
+            ["msgtype"] = "event",
+            ["create_time"] = now.ToUnixTimeSeconds(),
+            ["event"] = new
+            {
+                eventtype = "template_card_event",
+                template_card_event = new { card_type = "button_interaction", event_key = eventKey, task_id = taskId },
+            },
+        };
+        if (chatId is not null)
+        {
+            message["chatid"] = chatId;
+        }
+
+        return JsonSerializer.Serialize(message);
+    }
+
     /// <summary>An encrypted, signed POST to <c>/wecom/bot/callback</c> relative to <paramref name="baseAddress"/>.</summary>
     public static HttpRequestMessage Post(Uri baseAddress, WeComCallbackCrypto crypto, string plaintextJson, DateTimeOffset now)
     {

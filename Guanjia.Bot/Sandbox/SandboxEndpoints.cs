@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using System.Text.Json;
 using Guanjia.Bot.Callbacks;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Storage;
@@ -18,6 +19,9 @@ public sealed record SandboxPrepared(string MsgId, string? ChatId, string Respon
 
 /// <summary>The result of a simulator send: whether the service's callback endpoint accepted it.</summary>
 public sealed record SandboxSent(bool Accepted, int Status, string MsgId);
+
+/// <summary>A click on a card button in the simulator: who, in which conversation, on which card and button.</summary>
+public sealed record SandboxClickRequest(string From, string Conversation, string TaskId, string Key);
 
 /// <summary>How much the service still has to do: unprocessed callbacks and unsent WeCom messages.</summary>
 public sealed record SandboxStatus(int PendingInbox, int PendingOutbox, int Tickets);
@@ -48,6 +52,7 @@ internal static class SandboxEndpoints
             Prepare(request, state, chats, timeline));
         api.MapGet("/replies", (string responseUrl, SandboxTimeline timeline) => TypedResults.Ok(timeline.RepliesTo(responseUrl)));
         api.MapPost("/send", SendAsync).DisableAntiforgery();
+        api.MapPost("/click", ClickAsync);
         api.MapGet("/status", StatusAsync);
         api.MapGet("/key", Key);
     }
@@ -148,6 +153,47 @@ internal static class SandboxEndpoints
         using var callback = SandboxCallbacks.Post(state.BaseAddress, cryptos.Bot!, json, time.GetUtcNow());
         using var response = await http.CreateClient(SelfClient).SendAsync(callback, cancellationToken);
         return TypedResults.Ok(new SandboxSent(response.IsSuccessStatusCode, (int)response.StatusCode, p.MsgId));
+    }
+
+    /// <summary>
+    /// Posts the click to the service's own bot callback, encrypted, as WeCom would, and shows the card update the
+    /// service answered with (decrypted from the response) in the conversation.
+    /// </summary>
+    private static async Task<Results<Ok<SandboxSent>, ProblemHttpResult>> ClickAsync(
+        SandboxClickRequest request,
+        SandboxState state,
+        SandboxChats chats,
+        SandboxTimeline timeline,
+        CallbackCryptos cryptos,
+        IHttpClientFactory http,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (chats.People.FirstOrDefault(p => p.UserId == request.From) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"名单里没有 {request.From}");
+        }
+
+        if (chats.Find(request.Conversation) is not { } conversation)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"没有会话 {request.Conversation}");
+        }
+
+        var msgId = "sandbox-click-" + Guid.NewGuid().ToString("N");
+        var json = SandboxCallbacks.ClickJson(msgId, request.From, conversation.ChatId, request.TaskId, request.Key, time.GetUtcNow());
+        using var callback = SandboxCallbacks.Post(state.BaseAddress, cryptos.Bot!, json, time.GetUtcNow());
+        using var response = await http.CreateClient(SelfClient).SendAsync(callback, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.IsSuccessStatusCode && body.Length > 0)
+        {
+            using var envelope = JsonDocument.Parse(body);
+            if (envelope.RootElement.TryGetProperty("encrypt", out var encrypt) && cryptos.Bot!.Decrypt(encrypt.GetString() ?? "") is { IsOk: true } plain)
+            {
+                timeline.AddCardUpdate(conversation.Id, plain.Value!, chats.People.DistinctBy(p => p.UserId).ToDictionary(p => p.UserId, p => p.Name, StringComparer.Ordinal));
+            }
+        }
+
+        return TypedResults.Ok(new SandboxSent(response.IsSuccessStatusCode, (int)response.StatusCode, msgId));
     }
 
     private static async Task<Ok<SandboxStatus>> StatusAsync(GuanjiaDbContext db, CancellationToken cancellationToken) =>

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Guanjia.WeCom.Fake;
+using Guanjia.WeCom.Fake.LongConnection;
 
 namespace Guanjia.Bot.Sandbox;
 
 /// <summary>What sandbox mode runs with: the generated keys, the in-process fake WeCom and the service's own address.</summary>
-internal sealed record SandboxState(SandboxKeys Keys, FakeWeCom WeCom, Uri BaseAddress, bool OnLoopback, string KeysFile);
+internal sealed record SandboxState(SandboxKeys Keys, FakeWeCom WeCom, Uri BaseAddress, bool OnLoopback, string KeysFile, FakeLongConnection? Bot = null);
 
 /// <summary>
 /// Sandbox mode: with no WeCom credentials configured, the service hosts a fake WeCom under
@@ -15,6 +16,9 @@ internal sealed record SandboxState(SandboxKeys Keys, FakeWeCom WeCom, Uri BaseA
 internal static partial class SandboxHosting
 {
     public const string FakePrefix = "/sandbox/wecom";
+
+    /// <summary>Where the fake long-connection endpoint listens inside the service.</summary>
+    public const string LongConnectionPath = "/sandbox/wecom/ws";
     private const string DefaultUrls = "http://localhost:5000";
 
     private static readonly string[] CredentialKeys = ["WeCom:CorpId", "WeCom:Secret", "WeCom:Token", "WeCom:Bot:Token", "WeCom:Bot:Secret"];
@@ -59,8 +63,16 @@ internal static partial class SandboxHosting
         var (baseAddress, onLoopback) = ParseUrls(urls);
         var fake = new FakeWeCom(keys.CorpId, keys.Secret, keys.AgentId) { PublicBaseAddress = new Uri(baseAddress, FakePrefix.TrimStart('/') + "/") };
         var apiKeys = configuration.GetSection("Api:Keys").Get<string[]>() ?? [];
+        // By default the sandbox's bot also holds a long connection to the fake WeCom inside the service, so groups
+        // get cards with buttons as they would with a real tenant in that mode (Sandbox:LongConnection=false: webhook only).
+        var longConnection = configuration.GetValue("Sandbox:LongConnection", true);
+        var bot = longConnection ? new FakeLongConnection(SandboxCallbacks.BotId, "sandbox-" + keys.BotToken) : null;
+        var socket = new UriBuilder(baseAddress) { Scheme = baseAddress.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = LongConnectionPath }.Uri;
         configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["WeCom:Bot:Mode"] = longConnection ? "LongConnection" : "Webhook",
+            ["WeCom:Bot:Secret"] = bot?.Secret,
+            ["WeCom:Bot:WebSocketUrl"] = longConnection ? socket.ToString() : null,
             ["WeCom:ApiBaseUrl"] = fake.PublicBaseAddress.ToString(),
             ["WeCom:CorpId"] = keys.CorpId,
             ["WeCom:Secret"] = keys.Secret,
@@ -73,7 +85,7 @@ internal static partial class SandboxHosting
             [$"Api:Keys:{apiKeys.Length}"] = keys.ApiKey,
         });
 
-        builder.Services.AddSingleton(new SandboxState(keys, fake, baseAddress, onLoopback, file));
+        builder.Services.AddSingleton(new SandboxState(keys, fake, baseAddress, onLoopback, file, bot));
         builder.Services.AddSingleton(fake);
         builder.Services.AddSingleton(sp => new SandboxChats(sp.GetRequiredService<Guanjia.Core.Community.CommunityConfig>()));
         builder.Services.AddSingleton<SandboxTimeline>();
@@ -89,6 +101,12 @@ internal static partial class SandboxHosting
         }
 
         state.WeCom.MapEndpoints(app.MapGroup(FakePrefix));
+        if (state.Bot is { } bot)
+        {
+            app.UseWebSockets();
+            bot.MapEndpoints(app, LongConnectionPath);
+        }
+
         app.MapSandboxEndpoints();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Guanjia.Sandbox");
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -6,15 +6,19 @@ namespace Guanjia.Bot.Sandbox;
 
 /// <summary>
 /// One line of a conversation as WeCom would show it. Kind: <c>user</c> (a person's message), <c>reply</c> (the bot's
-/// answer), <c>robot</c> (a group robot post) or <c>app</c> (the app's message); Image: a URL or data URL of a photo.
+/// answer), <c>robot</c> (a group robot post), <c>app</c> (the app's message), <c>bot</c> (the bot's message over the long
+/// connection), <c>card</c> (a template card: <c>Card</c> is its JSON, <c>TaskId</c> names it; a later entry with the same
+/// TaskId replaces it) or <c>notice</c> (shown to <c>OnlyFor</c> only); Image: a URL or data URL of a photo.
 /// </summary>
-public sealed record TimelineEntry(long Seq, string Conversation, DateTimeOffset At, string Kind, string Sender, string? Text, bool Markdown, string? Image);
+public sealed record TimelineEntry(
+    long Seq, string Conversation, DateTimeOffset At, string Kind, string Sender, string? Text, bool Markdown, string? Image,
+    string? Card = null, string? TaskId = null, string? OnlyFor = null);
 
 /// <summary>
 /// What each sandbox conversation shows: people's messages recorded when they are sent, and
 /// everything the service sent to the fake WeCom, assigned to the conversation it reached.
 /// </summary>
-internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimeProvider time)
+internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimeProvider time, SandboxState? state = null)
 {
     // The sandbox is a demo; keep memory bounded however long it runs.
     private const int MaxEntries = 5000;
@@ -26,6 +30,7 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
     private readonly ConcurrentDictionary<string, byte[]> _photos = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _photoOrder = new();
     private int _synced;
+    private int _syncedFrames;
     private long _seq;
 
     /// <summary>A fresh response_url whose replies will show in <paramref name="conversation"/>.</summary>
@@ -90,8 +95,41 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
         }
     }
 
+    /// <summary>
+    /// A card update the service answered a click with: for everyone it replaces the card (same task_id); for some
+    /// people only (a refusal) it shows as a notice for them.
+    /// </summary>
+    public void AddCardUpdate(string conversation, string updateJson, IReadOnlyDictionary<string, string> names)
+    {
+        using var doc = JsonDocument.Parse(updateJson);
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("template_card", out var card))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            SyncLocked();
+            if (root.TryGetProperty("userids", out var users) && users.ValueKind == JsonValueKind.Array)
+            {
+                var text = card.TryGetProperty("sub_title_text", out var sub) ? sub.GetString()?.Split('\n')[0] : null;
+                foreach (var user in users.EnumerateArray().Select(u => u.GetString() ?? ""))
+                {
+                    AddLocked(conversation, time.GetUtcNow(), "notice", $"仅{names.GetValueOrDefault(user, user)}可见", text, markdown: false, image: null, onlyFor: user);
+                }
+
+                return;
+            }
+
+            AddLocked(conversation, time.GetUtcNow(), "card", SandboxCallbacks.BotName, Title(card), markdown: false, image: null,
+                card: card.GetRawText(), taskId: card.TryGetProperty("task_id", out var task) ? task.GetString() : null);
+        }
+    }
+
     private void SyncLocked()
     {
+        SyncFramesLocked();
         var messages = fake.Messages;
         for (; _synced < messages.Count; _synced++)
         {
@@ -103,6 +141,47 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
             }
         }
     }
+
+    // What the bot sent over the long connection (aibot_send_msg): markdown and cards, to a group chat or a person.
+    private void SyncFramesLocked()
+    {
+        if (state?.Bot is not { } bot)
+        {
+            return;
+        }
+
+        var frames = bot.Frames;
+        for (; _syncedFrames < frames.Count; _syncedFrames++)
+        {
+            var frame = frames[_syncedFrames];
+            if (frame.Cmd != "aibot_send_msg")
+            {
+                continue;
+            }
+
+            var body = frame.Body;
+            var chat = body.TryGetProperty("chatid", out var c) ? c.GetString() ?? "" : "";
+            var conversation = chats.ForChatId(chat) ?? (chats.Find(SandboxChats.SinglePrefix + chat) is { } single ? single.Id : null);
+            if (conversation is null)
+            {
+                continue;
+            }
+
+            var type = body.TryGetProperty("msgtype", out var t) ? t.GetString() : null;
+            if (type == "template_card" && body.TryGetProperty("template_card", out var card))
+            {
+                AddLocked(conversation, time.GetUtcNow(), "card", SandboxCallbacks.BotName, Title(card), markdown: false, image: null,
+                    card: card.GetRawText(), taskId: card.TryGetProperty("task_id", out var task) ? task.GetString() : null);
+            }
+            else if (type == "markdown" && body.TryGetProperty("markdown", out var md))
+            {
+                AddLocked(conversation, time.GetUtcNow(), "bot", SandboxCallbacks.BotName, md.TryGetProperty("content", out var mc) ? mc.GetString() : null, markdown: true, image: null);
+            }
+        }
+    }
+
+    private static string? Title(JsonElement card) =>
+        card.TryGetProperty("main_title", out var main) && main.TryGetProperty("title", out var title) ? title.GetString() : null;
 
     private IEnumerable<(string Conversation, string Kind, string Sender)> Destinations(RecordedMessage message)
     {
@@ -161,9 +240,11 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
         }
     }
 
-    private void AddLocked(string conversation, DateTimeOffset at, string kind, string sender, string? text, bool markdown, string? image)
+    private void AddLocked(
+        string conversation, DateTimeOffset at, string kind, string sender, string? text, bool markdown, string? image,
+        string? card = null, string? taskId = null, string? onlyFor = null)
     {
-        _entries.Add(new TimelineEntry(++_seq, conversation, at, kind, sender, text, markdown, image));
+        _entries.Add(new TimelineEntry(++_seq, conversation, at, kind, sender, text, markdown, image, card, taskId, onlyFor));
         if (_entries.Count > MaxEntries)
         {
             _entries.RemoveRange(0, _entries.Count - MaxEntries);

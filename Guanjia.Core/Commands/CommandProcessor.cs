@@ -58,6 +58,14 @@ public sealed partial class CommandProcessor(
         }
     }
 
+    /// <summary>
+    /// Runs a command said by a card click: the same role, scope and handler as when typed, but the answer is
+    /// returned (the card shows it) instead of written as a reply.
+    /// </summary>
+    public Task<CommandResult> ExecuteAsync(
+        ParsedCommand command, IncomingMessage message, Person person, OutboxWriter outbox, string key, CancellationToken cancellationToken) =>
+        RunAsync(command, message, person, [], outbox, key, cancellationToken);
+
     /// <summary>What this person may do in general (before looking at a ticket).</summary>
     public static CommandRoles RolesOf(Person person, CommunityConfig config)
     {

@@ -34,6 +34,7 @@ public sealed partial class IntakeProcessor
     private readonly OnTheSpotHandler _onTheSpot;
     private readonly CommunityConfig _config;
     private readonly StreetCalendar _calendar;
+    private readonly OutboxRoutes _routes;
 
     public IntakeProcessor(
         GuanjiaDbContext db,
@@ -47,8 +48,10 @@ public sealed partial class IntakeProcessor
         CommandProcessor commands,
         TimeProvider time,
         ILogger<IntakeProcessor> logger,
-        GuanjiaMetrics? metrics = null)
+        GuanjiaMetrics? metrics = null,
+        OutboxRoutes? routes = null)
     {
+        _routes = routes ?? OutboxRoutes.None;
         _db = db;
         _config = config;
         _calendar = calendar;
@@ -106,7 +109,7 @@ public sealed partial class IntakeProcessor
         var handled = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            var outbox = new OutboxWriter(_db, _time);
+            var outbox = new OutboxWriter(_db, _time) { Routes = _routes };
             var decision = await _classifier.ClassifyAsync(inbound[i], cancellationToken);
             await HandleAsync(inbound[i], decision, outbox, cancellationToken);
 

@@ -192,12 +192,21 @@ public sealed partial class ReportHandler(
                 candidates.Add(best);
             }
 
-            AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
+            // With the bot's long connection the secretaries get the choices as buttons in their community's group.
+            var card = TicketCards.Recategorise(texts, ticket, candidates, outbox.Routes.TicketUrl(ticket.Number));
+            if (candidates.Count == 0 || ticket.Confidential || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
+            {
+                AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
+            }
         }
 
         if (duplicate is { } d)
         {
-            notices.ToCommunity(outbox, $"{tk}:duplicate", ticket, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto));
+            // A confidential tip's text never goes to the group: the card would show it.
+            if (ticket.Confidential || !outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
+            {
+                notices.ToCommunity(outbox, $"{tk}:duplicate", ticket, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto));
+            }
         }
     }
 

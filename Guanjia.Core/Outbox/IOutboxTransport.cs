@@ -9,6 +9,12 @@ public interface IOutboxTransport
 {
     /// <summary>Sends once; failures are results, not exceptions.</summary>
     Task<OutboxSendResult> SendAsync(OutboxMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this instance can send on <paramref name="channel"/> now: the bot's long-connection channels only
+    /// from the one instance holding the connection. Messages it cannot send wait for the instance that can.
+    /// </summary>
+    bool CanSend(OutboxChannel channel) => true;
 }
 
 /// <summary>What the transport says happened, reduced to what the outbox rules act on.</summary>

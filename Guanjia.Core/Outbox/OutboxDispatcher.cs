@@ -51,6 +51,9 @@ public sealed partial class OutboxDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await DueQuery(db, now, pacing.PausedTargets()).Take(options.BatchSize).ToListAsync(cancellationToken);
+        // The bot's channels only from the instance holding its connection; a reply whose req_id has run out
+        // still goes its other way from any instance.
+        due = due.Where(m => transport.CanSend(m.Channel) || (m.Channel == OutboxChannel.BotReply && m.ExpiresAt <= now)).ToList();
         if (storage is { IsShared: true })
         {
             // Several instances: each destination is sent to by the one instance holding its lease.
@@ -86,7 +89,7 @@ public sealed partial class OutboxDispatcher(
             return (false, false);
         }
 
-        if (message.Channel == OutboxChannel.ResponseUrl && Unusable(message) is { } code)
+        if (IsReply(message.Channel) && Unusable(message) is { } code)
         {
             await FallBackAsync(message, code, code == ExpiredAddressCode ? "expired" : "invalid");
             return (false, message.State == OutboxState.Pending);
@@ -142,7 +145,7 @@ public sealed partial class OutboxDispatcher(
                 return await RetryAtAsync(message, result, until);
 
             case OutboxFailure.Transient or OutboxFailure.TokenRejected or OutboxFailure.Configuration:
-                if (message.Channel == OutboxChannel.ResponseUrl && message.Attempts >= options.ResponseUrlAttempts)
+                if (IsReply(message.Channel) && message.Attempts >= options.ResponseUrlAttempts)
                 {
                     await FallBackAsync(message, result.Code, "failing");
                     return true;
@@ -156,8 +159,8 @@ public sealed partial class OutboxDispatcher(
                 await HoldRobotAsync(message.Target, CancellationToken.None);
                 return false;
 
-            case OutboxFailure.AddressUnusable or OutboxFailure.Permanent when message.Channel == OutboxChannel.ResponseUrl:
-                if (MayHaveArrived(message) && !await UrlUsedByAnotherAsync(message))
+            case OutboxFailure.AddressUnusable or OutboxFailure.Permanent when IsReply(message.Channel):
+                if (message.Channel == OutboxChannel.ResponseUrl && MayHaveArrived(message) && !await UrlUsedByAnotherAsync(message))
                 {
                     // Only this message ever posted to the URL, an earlier post got no answer, and now WeCom
                     // says the URL is used: that earlier post arrived. Sending it another way would say it twice.
@@ -195,10 +198,13 @@ public sealed partial class OutboxDispatcher(
     private Task<bool> UrlUsedByAnotherAsync(OutboxMessage message) =>
         db.Outbox.AnyAsync(m => m.Id != message.Id && m.Channel == OutboxChannel.ResponseUrl && m.Target == message.Target && m.State == OutboxState.Sent);
 
-    /// <summary>Null when the response_url can be tried, else why not.</summary>
+    // A reply to a person's message: a response_url or a long-connection req_id, both short-lived.
+    private static bool IsReply(OutboxChannel channel) => channel is OutboxChannel.ResponseUrl or OutboxChannel.BotReply;
+
+    /// <summary>Null when the response_url (or req_id) can be tried, else why not.</summary>
     private int? Unusable(OutboxMessage message)
     {
-        if (!Uri.TryCreate(message.Target, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        if (message.Channel == OutboxChannel.ResponseUrl && (!Uri.TryCreate(message.Target, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
         {
             return InvalidAddressCode;
         }
@@ -219,7 +225,14 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
-        if (group?.RobotKey is { Length: > 0 } robot && !pacing.IsRobotRemoved(robot))
+        if (message.Channel == OutboxChannel.BotReply && transport.CanSend(OutboxChannel.BotChat))
+        {
+            // The req_id is refused or gone: the same connection sends to the chat, the person mentioned in a group.
+            message.Channel = OutboxChannel.BotChat;
+            message.Target = message.Conversation ?? person;
+            message.Content = message.Conversation is null ? message.Content : OutboxTexts.MentionReply(person, message.Content);
+        }
+        else if (group?.RobotKey is { Length: > 0 } robot && !pacing.IsRobotRemoved(robot))
         {
             message.Channel = OutboxChannel.Robot;
             message.Target = robot;

@@ -9,6 +9,10 @@ public enum OutboxChannel
     AppUser,
     /// <summary>The intelligent bot's single-use response_url.</summary>
     ResponseUrl,
+    /// <summary>Long connection: <c>aibot_respond_msg</c> on the message's req_id (<see cref="OutboxMessage.Target"/>).</summary>
+    BotReply,
+    /// <summary>Long connection: <c>aibot_send_msg</c> to a group chat id (or a userid for a 1:1 chat).</summary>
+    BotChat,
 }
 
 public enum OutboxKind
@@ -17,6 +21,8 @@ public enum OutboxKind
     Markdown,
     /// <summary><see cref="OutboxMessage.Content"/> is a photo id in the photo store.</summary>
     Image,
+    /// <summary><see cref="OutboxMessage.Content"/> is an <see cref="OutboxCard"/> as JSON (a card with buttons).</summary>
+    Card,
 }
 
 public enum OutboxState

@@ -16,10 +16,22 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     // Leave room for the last attempt to arrive before WeCom's hour is up.
     private static readonly TimeSpan ResponseUrlMargin = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether groups with a chat id are written to through the bot's long connection, and the ticket page's address.</summary>
+    public OutboxRoutes Routes { get; init; } = OutboxRoutes.None;
+
     /// <summary>Answers the sender of a message in its own conversation (bot: the response_url; app: the user).</summary>
     public void Reply(string key, IncomingMessage to, string markdown, int? ticket = null)
     {
-        if (to.Channel == IncomingChannel.Bot && to.ResponseUrl is { Length: > 0 } url)
+        if (to.Channel == IncomingChannel.Bot && to.ReplyReqId is { Length: > 0 } reqId)
+        {
+            // Long connection: the answer goes on the message's own req_id; if WeCom refuses it, to the chat.
+            var reply = Add(key, OutboxChannel.BotReply, reqId, OutboxKind.Markdown, markdown, ticket);
+            var at = to.ReceivedAt == default ? reply.CreatedAt : to.ReceivedAt;
+            reply.Recipient = to.SenderId;
+            reply.Conversation = to.ChatId;
+            reply.ExpiresAt = at + ResponseUrlValidity - ResponseUrlMargin;
+        }
+        else if (to.Channel == IncomingChannel.Bot && to.ResponseUrl is { Length: > 0 } url)
         {
             var message = Add(key, OutboxChannel.ResponseUrl, url, OutboxKind.Markdown, markdown, ticket);
             var received = to.ReceivedAt == default ? message.CreatedAt : to.ReceivedAt;
@@ -38,7 +50,15 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     public void ToDepartment(string key, Department department, OutboxKind kind, string content, int? ticket, string? mentions = null, bool urgent = false)
     {
         OutboxMessage? added = null;
-        if (department.RobotKey is { Length: > 0 } robot)
+        if (Routes.BotChats && department.ChatId is { Length: > 0 } chat && kind != OutboxKind.Image && mentions is null)
+        {
+            added = Add(key, OutboxChannel.BotChat, chat, OutboxKind.Markdown, content, ticket);
+        }
+        else if (Routes.BotChats && department.ChatId is { Length: > 0 } mentionChat && kind == OutboxKind.Text && mentions is not null)
+        {
+            added = Add(key, OutboxChannel.BotChat, mentionChat, OutboxKind.Markdown, MentionAll(mentions, content), ticket);
+        }
+        else if (department.RobotKey is { Length: > 0 } robot)
         {
             added = Add(key, OutboxChannel.Robot, robot, kind, content, ticket, mentions);
         }
@@ -59,6 +79,12 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     /// <summary>Posts to a community's group robot (what its secretaries read).</summary>
     public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config, OutboxKind kind = OutboxKind.Markdown)
     {
+        if (Routes.BotChats && kind != OutboxKind.Image && community.ChatId is { Length: > 0 } chat)
+        {
+            Add(key, OutboxChannel.BotChat, chat, OutboxKind.Markdown, content, ticket);
+            return;
+        }
+
         if (community.RobotKey is { Length: > 0 } robot)
         {
             Add(key, OutboxChannel.Robot, robot, kind, content, ticket);
@@ -83,6 +109,41 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
             Add(key, OutboxChannel.AppUser, string.Join('|', userIds), kind == OutboxKind.Markdown ? OutboxKind.Text : kind, content, ticket);
         }
     }
+
+    /// <summary>
+    /// A card with buttons to a department's group where WeCom delivers one (the bot's long connection and a
+    /// chat id); elsewhere <paramref name="markdown"/>, which says the same actions in their typed form.
+    /// </summary>
+    public void CardToDepartment(string key, Department department, OutboxCard card, string markdown, int? ticket, bool urgent = false)
+    {
+        if (Routes.BotChats && department.ChatId is { Length: > 0 } chat)
+        {
+            var added = Add(key, OutboxChannel.BotChat, chat, OutboxKind.Card, card.ToJson(), ticket);
+            added.Priority = urgent ? UrgentPriority : 0;
+            return;
+        }
+
+        ToDepartment(key, department, OutboxKind.Markdown, markdown, ticket, urgent: urgent);
+    }
+
+    /// <summary>
+    /// A card to a group chat through the bot when the long connection is up, true when written; the caller
+    /// sends its typed-form text another way otherwise.
+    /// </summary>
+    public bool TryCardToChat(string key, string? chatId, OutboxCard card, int? ticket)
+    {
+        if (!Routes.BotChats || chatId is not { Length: > 0 })
+        {
+            return false;
+        }
+
+        Add(key, OutboxChannel.BotChat, chatId, OutboxKind.Card, card.ToJson(), ticket);
+        return true;
+    }
+
+    // The bot's markdown mentions people as <@userid>.
+    private static string MentionAll(string mentions, string text) =>
+        string.Join(' ', mentions.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(u => $"<@{u}>")) + " " + text;
 
     /// <summary>Posts to a group robot by its key (e.g. a photo after a community notice).</summary>
     public void ToRobot(string key, string robotKey, OutboxKind kind, string content, int? ticket) =>

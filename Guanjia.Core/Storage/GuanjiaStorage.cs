@@ -101,6 +101,60 @@ public abstract class GuanjiaStorage
         GuanjiaDbContext db, IReadOnlyCollection<string> targets, DateTimeOffset now, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlySet<string>>(targets.ToHashSet(StringComparer.Ordinal));
 
+    /// <summary>Prefix of named leases kept in the outbox lease table, apart from its destinations (robot keys, userids, URLs never start so).</summary>
+    public const string LeasePrefix = "lease:";
+
+    /// <summary>
+    /// Takes or renews the named lease (e.g. the bot's long connection) for this instance until
+    /// <paramref name="now"/> + <paramref name="duration"/>: true when this instance holds it. Another instance
+    /// takes it over only once it has run out. Provider-neutral: one conditional UPDATE, else an INSERT whose
+    /// primary key lets only one instance win.
+    /// </summary>
+    public async Task<bool> HoldLeaseAsync(GuanjiaDbContext db, string name, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var target = LeasePrefix + name;
+        var holder = InstanceId;
+        var until = now + duration;
+        var renewed = await db.OutboxLeases
+            .Where(l => l.Target == target && (l.Until <= now || l.Holder == holder))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, holder).SetProperty(l => l.Until, until), cancellationToken);
+        if (renewed == 1)
+        {
+            return true;
+        }
+
+        if (await db.OutboxLeases.AnyAsync(l => l.Target == target, cancellationToken))
+        {
+            return false;
+        }
+
+        var lease = new OutboxLease { Target = target, Holder = holder, Until = until };
+        db.OutboxLeases.Add(lease);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance inserted it first.
+            return false;
+        }
+        finally
+        {
+            db.Entry(lease).State = EntityState.Detached;
+        }
+    }
+
+    /// <summary>Gives the named lease up at once (a clean stop), so another instance need not wait for it to run out.</summary>
+    public Task ReleaseLeaseAsync(GuanjiaDbContext db, string name, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var target = LeasePrefix + name;
+        var holder = InstanceId;
+        return db.OutboxLeases.Where(l => l.Target == target && l.Holder == holder)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Until, now), cancellationToken);
+    }
+
     /// <summary>Records a failed attempt: nobody takes the row again before <paramref name="retryAt"/>.</summary>
     public static Task ReleaseInboxAfterFailureAsync(GuanjiaDbContext db, long id, string error, DateTimeOffset retryAt) =>
         db.Inbox.Where(m => m.Id == id).ExecuteUpdateAsync(

@@ -39,7 +39,9 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
             return;
         }
 
-        outbox.ToDepartment($"{key}:dispatch", department, OutboxKind.Markdown, content, ticket.Number, urgent: ticket.Urgent);
+        // A card with 接单 / 退回 / 办结 where WeCom delivers one (the bot's long connection), else the markdown.
+        outbox.CardToDepartment($"{key}:dispatch", department, TicketCards.Dispatch(texts, ticket, reporter, outbox.Routes.TicketUrl(ticket.Number)),
+            content, ticket.Number, urgent: ticket.Urgent);
         var index = 0;
         foreach (var photo in photos)
         {
@@ -141,6 +143,17 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
         // A confidential tip's news never goes to the group, even when it was reported there.
         var inGroup = !ticket.Confidential && community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
         var index = 0;
+        if (ticket.Status == TicketStatus.Resolved && key.EndsWith(":resolved", StringComparison.Ordinal)
+            && !(ticket.Confidential && ticket.Conversation != ticket.Reporter))
+        {
+            // On 办结 the reporter gets the rating card in the chat the report came from, where WeCom delivers it.
+            var rating = TicketCards.Rating(texts, ticket, outbox.Routes.TicketUrl(ticket.Number), ticket.Conversation != ticket.Reporter);
+            if (outbox.TryCardToChat($"{key}:rating", ticket.Conversation, rating, ticket.Number))
+            {
+                content += $"\n请在下方卡片评价，或回复“评价 {ticket.Number} 满意|基本满意|不满意”。";
+            }
+        }
+
         if (inGroup)
         {
             outbox.ToCommunity(key, community!, content, ticket.Number, config);

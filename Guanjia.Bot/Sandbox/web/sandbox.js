@@ -14,12 +14,34 @@ function markdown(text) {
     .replace(/^&gt; ?/gm, "│ ");
 }
 
+/** A template card as WeCom shows it: source, title, emphasis (the outcome), text, fields, links and buttons. */
+function cardHtml(e) {
+  const c = JSON.parse(e.card);
+  const fields = (c.horizontal_content_list || []).map(f => `<div class="wc-field"><span>${esc(f.keyname)}</span>${esc(f.value)}</div>`).join("");
+  const links = (c.jump_list || []).map(j => `<a href="${esc(j.url)}" target="_blank">${esc(j.title)}</a>`).join(" ");
+  const buttons = (c.button_list || []).map(b =>
+    `<button type="button" class="card-button style-${esc(b.style || 1)}" data-key="${esc(b.key)}" data-task="${esc(c.task_id)}">${esc(b.text)}</button>`).join("");
+  return [
+    `<div class="wecard" data-task="${esc(c.task_id || "")}">`,
+    c.source?.desc ? `<div class="wc-source">${esc(c.source.desc)}</div>` : "",
+    `<div class="wc-title">${esc(c.main_title?.title)}</div>`,
+    c.main_title?.desc ? `<div class="wc-desc">${esc(c.main_title.desc)}</div>` : "",
+    c.emphasis_content ? `<div class="wc-emphasis">${esc(c.emphasis_content.title)}<small>${esc(c.emphasis_content.desc)}</small></div>` : "",
+    c.sub_title_text ? `<div class="wc-text">${esc(c.sub_title_text)}</div>` : "",
+    fields,
+    links ? `<div class="wc-links">${links}</div>` : "",
+    buttons ? `<div class="wc-buttons">${buttons}</div>` : "",
+    "</div>",
+  ].join("");
+}
+
 function entryHtml(e) {
+  if (e.onlyFor && e.onlyFor !== state.person?.userId) return "";
   const me = e.kind === "user" && e.sender === state.person?.name;
   const cls = me ? "me" : e.kind === "robot" ? "robot" : "";
   const time = new Date(e.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
-  const body = e.image ? `<img src="${esc(e.image)}" alt="图片">` : e.markdown ? markdown(e.text) : esc(e.text);
-  return `<div class="msg ${cls}" data-kind="${esc(e.kind)}"><span class="who">${esc(e.sender)} · ${time}</span><div class="bubble">${body}</div></div>`;
+  const body = e.card ? cardHtml(e) : e.image ? `<img src="${esc(e.image)}" alt="图片">` : e.markdown ? markdown(e.text) : esc(e.text);
+  return `<div class="msg ${cls}" data-kind="${esc(e.kind)}"${e.taskId ? ` data-card="${esc(e.taskId)}"` : ""}><span class="who">${esc(e.sender)} · ${time}</span><div class="bubble">${body}</div></div>`;
 }
 
 function convLink(c) {
@@ -62,7 +84,12 @@ async function pollOnce() {
   const entries = await res.json();
   if (entries.length === 0) return;
   const timeline = $("#timeline");
-  timeline.insertAdjacentHTML("beforeend", entries.map(entryHtml).join(""));
+  for (const e of entries) {
+    // An updated card (same task_id) replaces the one shown, as WeCom does.
+    const old = e.taskId ? [...timeline.querySelectorAll(".msg[data-card]")].find(m => m.dataset.card === e.taskId) : null;
+    if (old) old.outerHTML = entryHtml(e);
+    else timeline.insertAdjacentHTML("beforeend", entryHtml(e));
+  }
   state.after = entries[entries.length - 1].seq;
   timeline.scrollTop = timeline.scrollHeight;
 }
@@ -91,6 +118,24 @@ async function send(e) {
   }
 }
 
+/** A click on a card button: the server posts the encrypted template_card_event to the service, as WeCom would. */
+async function click(button) {
+  button.disabled = true;
+  $("#status").textContent = "点击已发送…";
+  try {
+    const res = await fetch("/sandbox/api/click", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ from: state.person.userId, conversation: state.conversation.id, taskId: button.dataset.task, key: button.dataset.key }),
+    });
+    const body = await res.json().catch(() => ({}));
+    $("#status").textContent = res.ok ? (body.accepted ? "已点击" : "回调被拒绝：HTTP " + body.status) : (body.title || "点击失败");
+    poll();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function start() {
   state.setup = await (await fetch("/sandbox/api/setup")).json();
   const select = $("#person");
@@ -104,6 +149,7 @@ async function start() {
   select.value = state.person.userId;
   open("c:" + state.person.community);
   $("#composer").addEventListener("submit", send);
+  $("#timeline").addEventListener("click", e => { if (e.target.matches(".card-button")) click(e.target); });
   $("#text").addEventListener("keydown", e => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) send(e); });
   setInterval(poll, 1000);
 }

@@ -65,6 +65,43 @@ public sealed partial class BrowserTests(SandboxFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task SimulatorDispatchCard_Clicking接单AsAMember_ShowsTheOutcomeOnTheCard()
+    {
+        Assert.True(File.Exists(Chromium), $"Chromium not found at {Chromium}: apt-get install chromium, or set GUANJIA_CHROMIUM.");
+        Directory.CreateDirectory(ScreenshotDir);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 860 }, Locale = "zh-CN", TimezoneId = "Asia/Shanghai" });
+        var simulator = await context.NewPageAsync();
+        await simulator.GotoAsync(factory.BaseAddress + "sandbox");
+        await simulator.Locator("#person").SelectOptionAsync("wanggang");
+        await simulator.Locator(".convs a[data-id='c:wuhuashan']").ClickAsync();
+        await simulator.Locator("#text").FillAsync("华山西路8号院门口的垃圾桶满了，垃圾都堆到路上了");
+        await simulator.Locator("#send").ClickAsync();
+        // Other tests share the sandbox: this report's acknowledgement is the one naming its place.
+        var reply = simulator.Locator(".msg[data-kind='reply'] .bubble").Filter(new() { HasTextRegex = AckPattern() }).Filter(new() { HasText = "华山西路8号院" }).Last;
+        await Expect(reply).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var number = AckPattern().Match(await reply.InnerTextAsync()).Groups[1].Value;
+
+        await simulator.Locator("#person").SelectOptionAsync("hw-gao");
+        await simulator.Locator(".convs a[data-id='d:sanitation']").ClickAsync();
+        var card = simulator.Locator(".wecard").Filter(new() { HasText = $"新工单 #{number}" });
+        await Expect(card).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(card.Locator(".card-button")).ToHaveTextAsync(["接单", "退回", "办结"]);
+        await simulator.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "simulator-card.png") });
+
+        await card.Locator(".card-button", new() { HasText = "接单" }).ClickAsync();
+
+        var outcome = simulator.Locator(".wecard").Filter(new() { HasText = "已接单" });
+        await Expect(outcome).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Expect(outcome.Locator(".card-button")).ToHaveCountAsync(0);
+        await simulator.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, "simulator-card-accepted.png") });
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
+        Assert.Equal(TicketStatus.Accepted, db.Tickets.Single(t => t.Number == int.Parse(number, CultureInfo.InvariantCulture)).Status);
+    }
+
+    [Fact]
     public async Task FiguresPointsAndStatementsTabs_ShowTheApiFigures_ChartsLedger_AndMarkAStatementPaid()
     {
         Assert.True(File.Exists(Chromium), $"Chromium not found at {Chromium}: apt-get install chromium, or set GUANJIA_CHROMIUM.");

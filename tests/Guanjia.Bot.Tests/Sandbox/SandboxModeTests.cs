@@ -61,9 +61,39 @@ public sealed class SandboxModeTests(SandboxFactory factory) : IClassFixture<San
         Assert.Matches(@"已受理 #\d+", reply.Text);
         Assert.Contains("垃圾清运", reply.Text, StringComparison.Ordinal);
 
-        var dispatch = await WaitForTimelineAsync(http, Sanitation, entries => entries.Any(e => e.Image is not null));
-        Assert.Contains(dispatch, e => e.Kind == "robot" && e.Text?.Contains("新工单", StringComparison.Ordinal) == true);
+        var dispatch = await WaitForTimelineAsync(http, Sanitation, entries => entries.Any(e => e.Image is not null) && entries.Any(e => e.Kind == "card"));
+        Assert.Contains(dispatch, e => e.Kind == "card" && e.Text?.Contains("新工单", StringComparison.Ordinal) == true);
         Assert.StartsWith("data:image/jpeg;base64,", dispatch.First(e => e.Image is not null).Image, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SimulatorClick_OnTheDispatchCard_IsRefusedForAStewardOnly_AndAcceptsForAMember()
+    {
+        using var http = factory.RealClient();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("zhoumin"), "from" },
+            { new StringContent(Wuhuashan), "conversation" },
+            { new StringContent("南路74号院门口垃圾桶满了，溢出来了，麻烦环卫来拉一下"), "text" },
+        };
+        Assert.True((await (await http.PostAsync("/sandbox/api/send", form)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetBoolean());
+        var timeline = await WaitForTimelineAsync(http, Sanitation, entries => entries.Any(e => e.Kind == "card" && e.Card!.Contains("\"accept:", StringComparison.Ordinal)));
+        var card = timeline.Last(e => e.Kind == "card");
+        using var json = JsonDocument.Parse(card.Card!);
+        var accept = json.RootElement.GetProperty("button_list").EnumerateArray().First(b => b.GetProperty("text").GetString() == "接单").GetProperty("key").GetString()!;
+
+        var refused = await http.PostAsJsonAsync("/sandbox/api/click", new { from = "zhoumin", conversation = Sanitation, taskId = card.TaskId, key = accept });
+        var accepted = await http.PostAsJsonAsync("/sandbox/api/click", new { from = "hw-gao", conversation = Sanitation, taskId = card.TaskId, key = accept });
+
+        Assert.True(refused.IsSuccessStatusCode && accepted.IsSuccessStatusCode);
+        var after = await WaitForTimelineAsync(http, Sanitation, entries => entries.Count(e => e.TaskId == card.TaskId) >= 2);
+        var notice = Assert.Single(after, e => e.Kind == "notice" && e.Seq > card.Seq);
+        Assert.Equal("zhoumin", notice.OnlyFor);
+        Assert.Contains("权限", notice.Text, StringComparison.Ordinal);
+        var updated = after.Last(e => e.TaskId == card.TaskId);
+        using var shown = JsonDocument.Parse(updated.Card!);
+        Assert.Equal("已接单", shown.RootElement.GetProperty("emphasis_content").GetProperty("title").GetString());
+        Assert.False(shown.RootElement.TryGetProperty("button_list", out _));
     }
 
     [Fact]

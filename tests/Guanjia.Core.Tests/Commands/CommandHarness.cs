@@ -59,6 +59,9 @@ public sealed class CommandHarness : IAsyncDisposable
 
     public IntakeSettings Settings { get; } = new(TimeSpan.FromMinutes(3));
 
+    /// <summary>The ways out intake writes to (the bot's long connection for group chats, the ticket page).</summary>
+    public OutboxRoutes Routes { get; set; } = OutboxRoutes.None;
+
     public TicketTexts Texts() => new(Config, StreetCalendar.For(Config).Zone);
 
     public GuanjiaDbContext NewDb() => new(new DbContextOptionsBuilder<GuanjiaDbContext>().UseSqlite(_connection).Options);
@@ -94,7 +97,7 @@ public sealed class CommandHarness : IAsyncDisposable
     }
 
     /// <summary>Stores a message as the callback does, without processing it (<see cref="SayAsync"/> also processes it).</summary>
-    public async Task<(long InboxId, IncomingMessage Message)> StoreAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
+    public async Task<(long InboxId, IncomingMessage Message)> StoreAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0, string? reqId = null)
     {
         var id = Interlocked.Increment(ref _messages);
         var images = new List<IncomingImage>();
@@ -117,7 +120,8 @@ public sealed class CommandHarness : IAsyncDisposable
             Text = text,
             QuotedText = quoted,
             Images = images,
-            ResponseUrl = chat is null ? null : $"https://qyapi.example/response/{id}",
+            ResponseUrl = chat is null || reqId is not null ? null : $"https://qyapi.example/response/{id}",
+            ReplyReqId = reqId,
             ReceivedAt = Time.GetUtcNow(),
         };
 
@@ -145,9 +149,9 @@ public sealed class CommandHarness : IAsyncDisposable
     /// Says <paramref name="text"/> to the bot in a group (bot channel) or, with no chat, in the app's 1:1,
     /// with <paramref name="photos"/> photos and <paramref name="failedPhotos"/> photos whose download fails.
     /// </summary>
-    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0)
+    public async Task<Said> SayAsync(string user, string? text, string? chat = null, string? quoted = null, int photos = 0, int failedPhotos = 0, string? reqId = null)
     {
-        var (inboxId, message) = await StoreAsync(user, text, chat, quoted, photos, failedPhotos);
+        var (inboxId, message) = await StoreAsync(user, text, chat, quoted, photos, failedPhotos, reqId);
         await ProcessAsync(inboxId);
         await using var read = NewDb();
         var outbox = await read.Outbox.AsNoTracking().Where(o => o.Key.StartsWith($"inbox:{inboxId}:")).OrderBy(o => o.Id).ToListAsync();
@@ -211,7 +215,21 @@ public sealed class CommandHarness : IAsyncDisposable
         var calendar = StreetCalendar.For(Config);
         var commands = new CommandProcessor(db, Config, texts, calendar, Settings, Time, _services, NullLogger<CommandProcessor>.Instance);
         return new IntakeProcessor(db, Config, SharedTriage.Value, _photos, _media, Settings, texts, calendar, commands, Time,
-            NullLogger<IntakeProcessor>.Instance);
+            NullLogger<IntakeProcessor>.Instance, routes: Routes);
+    }
+
+    /// <summary>A click on a card button, as the host hands it over from WeCom's template_card_event.</summary>
+    public async Task<CardClickOutcome> ClickAsync(string user, string eventKey, string? chat = null, string? eventId = null, string? taskId = null)
+    {
+        var parts = eventKey.Split(':', 3);
+        await using var db = NewDb();
+        var texts = new TicketTexts(Config, StreetCalendar.For(Config).Zone);
+        var commands = new CommandProcessor(db, Config, texts, StreetCalendar.For(Config), Settings, Time, _services, NullLogger<CommandProcessor>.Instance);
+        var clicks = new CardClickProcessor(db, Config, commands, texts, Routes, Time, NullLogger<CardClickProcessor>.Instance);
+        return await clicks.HandleAsync(
+            new CardClickRequest(chat is null ? IncomingChannel.App : IncomingChannel.Bot, eventId ?? $"click{Interlocked.Increment(ref _messages)}", user, chat,
+                parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts.Length > 2 ? parts[2] : null, taskId),
+            CancellationToken.None);
     }
 
     public async Task<Ticket> TicketAsync(int number)
@@ -312,7 +330,7 @@ public sealed record Said(long InboxId, IncomingMessage Message, IReadOnlyList<O
     private static readonly string[] ReplyKeys = ["answer", "department-hint", "after-photo-pending", "ack", "photo-pending", "refused", "merchant", "not-community", "no-community", "empty"];
 
     public IEnumerable<OutboxMessage> Replies => Outbox.Where(o =>
-        o.Channel == OutboxChannel.ResponseUrl
+        o.Channel is OutboxChannel.ResponseUrl or OutboxChannel.BotReply
         || (o.Channel == OutboxChannel.AppUser && o.Target == Message.SenderId && ReplyKeys.Contains(o.Key[(o.Key.LastIndexOf(':') + 1)..])));
 
     public IEnumerable<OutboxMessage> To(string robotKey) => Outbox.Where(o => o.Channel == OutboxChannel.Robot && o.Target == robotKey);

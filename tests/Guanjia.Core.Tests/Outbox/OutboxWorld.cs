@@ -43,7 +43,13 @@ internal sealed class OutboxWorld : IDisposable
                 Sent.Add((m.Channel, m.Target, m.Kind, m.Content, m.Key));
                 return _script.Count > 0 ? _script.Dequeue() : OutboxSendResult.Ok;
             });
+        Transport
+            .Setup(t => t.CanSend(It.IsAny<OutboxChannel>()))
+            .Returns((OutboxChannel c) => BotConnected || c is not (OutboxChannel.BotReply or OutboxChannel.BotChat));
     }
+
+    /// <summary>Whether this instance holds the bot's long connection (the bot's channels can be sent on).</summary>
+    public bool BotConnected { get; set; } = true;
 
     public CommunityConfig Config { get; }
     public FakeTimeProvider Time { get; }
@@ -100,6 +106,18 @@ internal sealed class OutboxWorld : IDisposable
             ChatId = chatId,
             ResponseUrl = responseUrl,
             ReceivedAt = receivedAt ?? Time.GetUtcNow(),
+        }, "已受理 #7", ticket: 7));
+
+    /// <summary>A reply to a message that came over the long connection, on its req_id.</summary>
+    public void BotReply(string key, string reqId, string? chatId = WuhuashanGroup) =>
+        Write(w => w.Reply(key, new IncomingMessage
+        {
+            Channel = IncomingChannel.Bot,
+            MessageId = "msg-" + key,
+            SenderId = "lihua",
+            ChatId = chatId,
+            ReplyReqId = reqId,
+            ReceivedAt = Time.GetUtcNow(),
         }, "已受理 #7", ticket: 7));
 
     public OutboxMessage Row(string key)
