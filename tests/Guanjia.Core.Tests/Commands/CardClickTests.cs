@@ -244,6 +244,42 @@ public sealed class CardClickTests : IAsyncLifetime
         Assert.Equal((TicketStatus.Merged, (int?)earlier), ((await _h.TicketAsync(later)).Status, (await _h.TicketAsync(later)).MergedInto));
     }
 
+    [Fact]
+    public async Task ExtensionRequest_InLongConnectionMode_AsksTheSecretariesWithButtons_AndTheirAgreeMovesTheDeadline()
+    {
+        _h.Routes = new OutboxRoutes(BotChats: true);
+        var n = await _h.SeedAsync();
+        var due = (await _h.TicketAsync(n)).DueAt;
+
+        await _h.SayAsync("hw-gao", $"延期 {n} 2天 等配件到货", SanitationGroup);
+
+        var ask = Assert.Single(await OutboxOfAsync(n), o => o.Key.EndsWith(":extension", StringComparison.Ordinal));
+        Assert.Equal((OutboxChannel.BotChat, OutboxKind.Card, Wuhuashan), (ask.Channel, ask.Kind, ask.Target));
+        var card = OutboxCard.FromJson(ask.Content)!;
+        Assert.Equal([$"extend-ok:{n}", $"extend-no:{n}"], card.Buttons.Select(b => b.Key));
+        Assert.Contains("等配件到货", card.Text, StringComparison.Ordinal);
+
+        var refused = await _h.ClickAsync("hw-gao", $"extend-ok:{n}", Wuhuashan);
+        Assert.Equal(due, (await _h.TicketAsync(n)).DueAt);
+        var agreed = await _h.ClickAsync("chenjing", $"extend-ok:{n}", Wuhuashan);
+
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (refused.Result, agreed.Result));
+        Assert.Equal(due.AddDays(2), (await _h.TicketAsync(n)).DueAt);
+    }
+
+    [Fact]
+    public async Task RateClick_ByTheReporter_RecordsTheRating_AndClosesTheTicket()
+    {
+        var n = await _h.SeedAsync(status: TicketStatus.Resolved);
+
+        var other = await _h.ClickAsync("zhoumin", $"rate:{n}:1", Wuhuashan);
+        var reporter = await _h.ClickAsync("lihua", $"rate:{n}:2", Wuhuashan);
+
+        var ticket = await _h.TicketAsync(n);
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (other.Result, reporter.Result));
+        Assert.Equal(("basic", TicketStatus.Closed), (ticket.Satisfaction, ticket.Status));
+    }
+
     private async Task<List<OutboxMessage>> OutboxOfAsync(int number)
     {
         await using var db = _h.NewDb();
