@@ -489,13 +489,12 @@ public static class TicketCommands
         TicketLifecycle.RequestExtension(ticket, extra.ToString(), context.Person.UserId, context.Now,
             $"延长{DescribeExtension(extra)}：{reason}", context.Conversation);
         // With the bot's long connection the secretaries answer with a tap in their community's group; a confidential tip stays in 1:1 text.
-        var extensionCard = TicketCards.Extension(ticket, texts.DepartmentName(ticket.Department), DescribeExtension(extra), MarkdownText.Inert(reason),
-            context.Outbox.Routes.TicketUrl(ticket.Number));
-        if (ticket.Confidential
-            || !context.Outbox.TryCardToChat($"{context.Key}:extension", context.Config.FindCommunity(ticket.Community)?.ChatId, extensionCard, ticket.Number))
+        var groupChat = ticket.Confidential ? null : context.Config.FindCommunity(ticket.Community)?.ChatId;
+        var card = TicketCards.Extension(ticket, texts.DepartmentName(ticket.Department), DescribeExtension(extra), reason, context.Outbox.Routes.TicketUrl(ticket.Number));
+        if (!context.Outbox.TryCardToChat($"{context.Key}:extension", groupChat, card, ticket.Number))
         {
             context.Notices.ToCommunity(context.Outbox, $"{context.Key}:extension", ticket,
-            $"**工单 #{ticket.Number} 申请延期**\n> 分类：{texts.CategoryName(ticket.Category)} · {texts.Place(ticket)}\n> 承办：{texts.DepartmentName(ticket.Department)}\n> 延长：{DescribeExtension(extra)}（时限 {texts.Time(ticket.DueAt)} → {texts.Time(newDue)}）\n> 原因：{MarkdownText.Inert(reason)}\n请书记回复“同意延期 {ticket.Number}”或“不同意延期 {ticket.Number} 原因”。");
+                $"**工单 #{ticket.Number} 申请延期**\n> 分类：{texts.CategoryName(ticket.Category)} · {texts.Place(ticket)}\n> 承办：{texts.DepartmentName(ticket.Department)}\n> 延长：{DescribeExtension(extra)}（时限 {texts.Time(ticket.DueAt)} → {texts.Time(newDue)}）\n> 原因：{MarkdownText.Inert(reason)}\n请书记回复“同意延期 {ticket.Number}”或“不同意延期 {ticket.Number} 原因”。");
         }
 
         return Answer($"工单 #{ticket.Number} 的延期申请（{DescribeExtension(extra)}）已转社区书记，同意后时限才会改变；在此之前请按原时限 {texts.Time(ticket.DueAt)} 办理。");

@@ -12,7 +12,6 @@ namespace Guanjia.Core.Points;
 /// </summary>
 public sealed class ReportPoints(PointsBook book)
 {
-    private const string BeforeStage = "before";
 
     private GuanjiaDbContext Db => book.Db;
 
@@ -255,7 +254,7 @@ public sealed class ReportPoints(PointsBook book)
     /// <summary>An earlier ticket (outside the cluster) with a photo near one of this ticket's photos.</summary>
     private async Task<int?> EarlierNearPhotoAsync(int ticketNumber, List<int> cluster, CancellationToken cancellationToken)
     {
-        var own = await Db.TicketPhotos.Where(p => p.TicketNumber == ticketNumber && p.Stage == BeforeStage)
+        var own = await Db.TicketPhotos.Where(p => p.TicketNumber == ticketNumber && p.Stage == PhotoStages.Before)
             .Select(p => p.PerceptualHash).ToListAsync(cancellationToken);
         if (own.Count == 0)
         {
@@ -263,7 +262,7 @@ public sealed class ReportPoints(PointsBook book)
         }
 
         var earlier = await Db.TicketPhotos
-            .Where(p => p.TicketNumber < ticketNumber && p.Stage == BeforeStage && !cluster.Contains(p.TicketNumber))
+            .Where(p => p.TicketNumber < ticketNumber && p.Stage == PhotoStages.Before && !cluster.Contains(p.TicketNumber))
             .OrderBy(p => p.TicketNumber)
             .Select(p => new { p.TicketNumber, p.PerceptualHash })
             .ToListAsync(cancellationToken);

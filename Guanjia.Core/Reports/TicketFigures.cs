@@ -119,7 +119,7 @@ public sealed class TicketFigures(GuanjiaDbContext db, CommunityConfig config, S
         var received = tickets.Where(t => In(t.CreatedAt)).ToList();
         var receivedNumbers = received.Select(t => t.Number).ToHashSet();
         var corrected = (await db.TicketEvents.AsNoTracking()
-                .Where(e => e.At >= from && (e.Kind == Recategorised || (e.Kind == Dispatched && e.By != Triage.TriageRetraining.IntakeActor)))
+                .Where(e => e.At >= from && (e.Kind == Recategorised || (e.Kind == Dispatched && e.By != TicketActors.System)))
                 .Select(e => e.TicketNumber)
                 .Distinct()
                 .ToListAsync(cancellationToken))

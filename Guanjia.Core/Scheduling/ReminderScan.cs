@@ -23,8 +23,6 @@ public sealed record ReminderScanResult(int Reminders, int Messages);
 public sealed class ReminderScan(
     GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time)
 {
-    public const string System = "system";
-
     // WeCom markdown content is limited to 4096 bytes; keep a margin for the heading.
     private const int MaxMessageBytes = 3800;
 
@@ -221,8 +219,8 @@ public sealed class ReminderScan(
                 {
                     TicketNumber = ticket.Number,
                     At = now,
-                    Kind = "overdue",
-                    By = System,
+                    Kind = TicketEventKinds.Overdue,
+                    By = TicketActors.System,
                     Note = "超过办理时限",
                 });
                 if (department is not null)
@@ -243,7 +241,7 @@ public sealed class ReminderScan(
                 break;
             case ReminderKinds.Escalated:
                 // Through the lifecycle, so EscalatedAt is set like a secretary's 升级 sets it.
-                TicketLifecycle.Apply(ticket, TicketAction.Escalate, System, now, "超过办理时限一倍，自动升级街道");
+                TicketLifecycle.Apply(ticket, TicketAction.Escalate, TicketActors.System, now, "超过办理时限一倍，自动升级街道");
                 if (config.FindDepartment(config.Street.Office) is { } office)
                 {
                     yield return Notice.ForDepartment(office, ticket, kind);

@@ -39,7 +39,11 @@ internal enum UrgencyReason
     Learned,
 }
 
-internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, double Learned);
+/// <remarks>The learned probability is a second model inference: it is only computed when the decision reaches it.</remarks>
+internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, Lazy<double> LearnedProbability)
+{
+    public double Learned => LearnedProbability.Value;
+}
 
 /// <summary>A category the classifier considers, with its probability (0–1).</summary>
 public sealed record CategoryCandidate(string Code, double Probability);
@@ -171,12 +175,16 @@ public sealed class TicketTriage
         return !s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove ? UrgencyReason.Learned : UrgencyReason.None;
     }
 
-    private UrgencySignal UrgencySignals(string normalized, ClassifierInput input) => new(
-        _urgency.Find(normalized),
-        _urgency.InNonUrgentContext(normalized),
-        _urgency.NamesAnyCue(normalized),
-        _urgency.SaysAllClear(normalized),
-        Current.Urgency.Probabilities(input)[1]);
+    private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
+    {
+        var urgency = Current.Urgency;
+        return new(
+            _urgency.Find(normalized),
+            _urgency.InNonUrgentContext(normalized),
+            _urgency.NamesAnyCue(normalized),
+            _urgency.SaysAllClear(normalized),
+            new Lazy<double>(() => urgency.Probabilities(input)[1], LazyThreadSafetyMode.None));
+    }
 
     internal CategoryClassifier Classifier => _classifier;
 

@@ -278,19 +278,12 @@ public static class TriageEvaluation
             from a in AlwaysUrgentGrid
             select (t, co, a))
         {
-            {
-                int found = 0, total = 0, falseUrgent = 0;
-                var settings = ClassifierSettings.Default with { UrgentAbove = threshold, CorroborateAbove = corroborate, AlwaysUrgentAbove = always };
-                foreach (var o in outOfFold)
-                {
-                    var urgent = TicketTriage.Decide(o.Urgency, o.Always, settings) != UrgencyReason.None;
-                    total += o.Urgent ? 1 : 0;
-                    found += o.Urgent && urgent ? 1 : 0;
-                    falseUrgent += !o.Urgent && urgent ? 1 : 0;
-                }
-
-                sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}, corroborated ≥ {corroborate:0.00}, always-urgent category ≥ {always:0.00}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
-            }
+            var settings = ClassifierSettings.Default with { UrgentAbove = threshold, CorroborateAbove = corroborate, AlwaysUrgentAbove = always };
+            var said = outOfFold.Select(o => (Labelled: o.Urgent, Found: TicketTriage.Decide(o.Urgency, o.Always, settings) != UrgencyReason.None)).ToList();
+            var total = said.Count(s => s.Labelled);
+            var found = said.Count(s => s.Labelled && s.Found);
+            var falseUrgent = said.Count(s => !s.Labelled && s.Found);
+            sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}, corroborated ≥ {corroborate:0.00}, always-urgent category ≥ {always:0.00}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
         }
 
         return sb.ToString();

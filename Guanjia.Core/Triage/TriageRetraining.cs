@@ -20,9 +20,6 @@ public sealed record TriageRetrainResult(bool Swapped, int Corrections, int Exam
 /// </summary>
 public sealed partial class TriageRetraining(GuanjiaDbContext db, TicketTriage triage, CommunityConfig config, TimeProvider time, ILogger<TriageRetraining> logger)
 {
-    /// <summary>The actor of the intake's own first dispatch.</summary>
-    public const string IntakeActor = "guanjia";
-
     public async Task<TriageRetrainResult> RunAsync(CancellationToken cancellationToken)
     {
         var corrections = await CorrectionsAsync(cancellationToken);
@@ -53,7 +50,7 @@ public sealed partial class TriageRetraining(GuanjiaDbContext db, TicketTriage t
         var tickets = await db.Tickets.AsNoTracking()
             .Where(t => t.Status != TicketStatus.Cancelled && t.Status != TicketStatus.Merged && t.Category != Category.OtherCode)
             .Where(t => db.TicketEvents.Any(e => e.TicketNumber == t.Number
-                && (e.Kind == recategorised || (e.Kind == dispatched && e.By != IntakeActor))))
+                && (e.Kind == recategorised || (e.Kind == dispatched && e.By != TicketActors.System))))
             .OrderBy(t => t.Number)
             .Select(t => new { t.Text, t.Category, t.Urgent, t.Compound, t.Community })
             .ToListAsync(cancellationToken);
