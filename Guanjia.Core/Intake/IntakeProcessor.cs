@@ -84,15 +84,12 @@ public sealed partial class IntakeProcessor
     public async Task<int> ProcessBatchAsync(IReadOnlyList<long> inboxIds, TimeSpan? budget, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var ids = inboxIds.ToList();
+        var ids = inboxIds.ToArray();
         // A dead letter waits for a person (POST /api/inbox/{id}/retry), even if a queue still names it.
-        var rows = await _db.Inbox.AsNoTracking()
-            .Where(m => ids.Contains(m.Id) && m.ProcessedAt == null && m.DeadAt == null)
-            .OrderBy(m => m.Id)
-            .ToListAsync(cancellationToken);
+        var rows = await IntakeQueries.Waiting(_db, ids).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
-            return ids.Count;
+            return ids.Length;
         }
 
         // Network work (photo downloads) happens before the transaction; the photo store is
@@ -131,7 +128,7 @@ public sealed partial class IntakeProcessor
         await transaction.CommitAsync(cancellationToken);
         if (handled == rows.Count)
         {
-            return ids.Count;
+            return ids.Length;
         }
 
         // Everything up to the last handled row: rows skipped as processed or dead before it count as dealt with.

@@ -275,12 +275,7 @@ public sealed class MessageClassifier(
     private async Task<Ticket?> RecentReportAsync(Person person, Inbound inbound, CancellationToken cancellationToken)
     {
         var since = time.GetUtcNow() - settings.MergeWindow;
-        TicketStatus[] open = [TicketStatus.New, TicketStatus.Dispatched, TicketStatus.Accepted, TicketStatus.Returned];
-        var number = await db.Tickets
-            .Where(t => t.Reporter == person.UserId && t.Conversation == inbound.Conversation && t.CreatedAt >= since && open.Contains(t.Status))
-            .OrderByDescending(t => t.Number)
-            .Select(t => (int?)t.Number)
-            .FirstOrDefaultAsync(cancellationToken);
+        var number = await IntakeQueries.RecentOpenReport(db, person.UserId, inbound.Conversation, since);
         return number is { } n ? await LoadAsync(n, cancellationToken) : null;
     }
 

@@ -33,11 +33,7 @@ public sealed partial class ReportHandler(
     public async Task HandleAsync(Inbound inbound, MessageDecision.Report report, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var pending = await db.PendingPhotos
-            .Where(p => p.SenderId == report.Person.UserId && p.Conversation == inbound.Conversation && p.TicketNumber == null
-                && p.ReceivedAt >= now - settings.MergeWindow)
-            .OrderBy(p => p.Id)
-            .ToListAsync(cancellationToken);
+        var pending = await IntakeQueries.PendingPhotos(db, report.Person.UserId, inbound.Conversation, now - settings.MergeWindow).ToListAsync(cancellationToken);
 
         var (ticket, result) = await CreateAsync(inbound.Text, report.Person, report.Community, inbound.Conversation, now, cancellationToken);
         var failures = new List<string>();
@@ -229,20 +225,10 @@ public sealed partial class ReportHandler(
 
     private async Task<(int Number, bool ByPhoto)?> FindDuplicateAsync(Ticket ticket, CancellationToken cancellationToken)
     {
-        if (ticket.Compound is not null)
+        if (ticket.Compound is not null
+            && await IntakeQueries.OpenSameProblem(db, ticket.Compound, ticket.Category, ticket.CreatedAt - IntakeSettings.DuplicateWindow, ticket.Number) is { } open)
         {
-            var since = ticket.CreatedAt - IntakeSettings.DuplicateWindow;
-            var open = await db.Tickets
-                .Where(t => t.Number != ticket.Number && t.Compound == ticket.Compound && t.Category == ticket.Category
-                    && t.CreatedAt >= since)
-                .OrderByDescending(t => t.Number)
-                .Select(t => new { t.Number, t.Status })
-                .ToListAsync(cancellationToken);
-            var match = open.FirstOrDefault(t => t.Status.IsOpen());
-            if (match is not null)
-            {
-                return (match.Number, false);
-            }
+            return (open, false);
         }
 
         var hashes = ticket.Photos.Select(p => unchecked((ulong)p.PerceptualHash)).ToList();
