@@ -55,6 +55,9 @@ public static class TicketCards
         Mention = inGroup ? ticket.Reporter : null,
     };
 
+    /// <summary>The line under a 办结 notice when the rating card goes with it.</summary>
+    public static string RatingBelow(int number) => $"\n请在下方卡片评价，或回复“评价 {number} 满意|基本满意|不满意”。";
+
     /// <summary>To the secretaries when triage was unsure: the likeliest categories as buttons.</summary>
     public static OutboxCard Recategorise(TicketTexts texts, Ticket ticket, IReadOnlyList<Category> candidates, Uri? page) => new()
     {
