@@ -23,12 +23,13 @@ public sealed partial class WeComLongConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
-    private readonly Channel<LongConnectionCallback> _callbacks = Channel.CreateUnbounded<LongConnectionCallback>();
+    private Channel<LongConnectionCallback> _callbacks = Channel.CreateUnbounded<LongConnectionCallback>();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TaskCompletionSource<WeComResult>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private Session? _current;
     private int _running;
+    private int _runs;
 
     public WeComLongConnection(
         LongConnectionSettings settings,
@@ -50,8 +51,11 @@ public sealed partial class WeComLongConnection
     /// <summary>A ping was acked (tests wait on it instead of guessing when the ack arrived).</summary>
     internal event Action? PongReceived;
 
-    /// <summary>Messages and events pushed by WeCom, in arrival order; completed when <see cref="RunAsync"/> ends.</summary>
-    public ChannelReader<LongConnectionCallback> Callbacks => _callbacks.Reader;
+    /// <summary>
+    /// Messages and events pushed by WeCom, in arrival order; completed when <see cref="RunAsync"/> ends. A later run
+    /// has a new reader: read this property after starting it.
+    /// </summary>
+    public ChannelReader<LongConnectionCallback> Callbacks => Volatile.Read(ref _callbacks).Reader;
 
     /// <summary>True while subscribed: requests can be sent.</summary>
     public bool IsAuthenticated
@@ -65,14 +69,28 @@ public sealed partial class WeComLongConnection
         }
     }
 
-    /// <summary>Holds the connection until cancelled, kicked or refused; returns why it stopped.</summary>
-    public async Task<LongConnectionStopReason> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds the connection until cancelled, kicked or refused; returns why it stopped. It may be run again once a run
+    /// has ended (an instance that lost the connection's lease and takes it back).
+    /// </summary>
+    public Task<LongConnectionStopReason> RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
         {
             throw new InvalidOperationException("The long connection is already running.");
         }
 
+        // Each run has its own callbacks: the previous run completed its channel.
+        if (_runs++ > 0)
+        {
+            Volatile.Write(ref _callbacks, Channel.CreateUnbounded<LongConnectionCallback>());
+        }
+
+        return RunCoreAsync(cancellationToken);
+    }
+
+    private async Task<LongConnectionStopReason> RunCoreAsync(CancellationToken cancellationToken)
+    {
         var reconnects = 0;
         var authFailures = 0;
         try
@@ -125,6 +143,7 @@ public sealed partial class WeComLongConnection
         finally
         {
             _callbacks.Writer.TryComplete();
+            Volatile.Write(ref _running, 0);
         }
     }
 
