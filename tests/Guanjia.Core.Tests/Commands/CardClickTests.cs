@@ -62,6 +62,8 @@ public sealed class CardClickTests : IAsyncLifetime
 
         Assert.Equal(CardClickResult.Done, outcome.Result);
         Assert.Equal("已接单", outcome.Text);
+        // A member not on the roster by name is named by their department.
+        Assert.Equal("已由 五华区环卫华山片区 接单", outcome.By);
         var t = await _h.TicketAsync(n);
         Assert.Equal(TicketStatus.Accepted, t.Status);
         var e = t.Events.OrderBy(x => x.Id).Last();
@@ -137,7 +139,7 @@ public sealed class CardClickTests : IAsyncLifetime
         var card = OutboxCard.FromJson(dispatch.Content)!;
         Assert.Equal([$"accept:{n}", $"reject:{n}", $"done:{n}"], card.Buttons.Select(b => b.Key));
         Assert.Equal($"https://guanjia.example/#/tickets/{n}", card.LinkUrl);
-        Assert.Contains($"接单 {n}", card.Text, StringComparison.Ordinal);
+        Assert.Contains($"接单 {n}", card.Hint, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -210,7 +212,7 @@ public sealed class CardClickTests : IAsyncLifetime
         var card = OutboxCard.FromJson(ask.Content)!;
         Assert.NotEmpty(card.Buttons);
         Assert.All(card.Buttons, b => Assert.StartsWith("recat:1:", b.Key, StringComparison.Ordinal));
-        Assert.Contains("改类 1 代码", card.Text, StringComparison.Ordinal);
+        Assert.Contains("改类 1 代码", card.Hint, StringComparison.Ordinal);
 
         var code = card.Buttons[0].Key.Split(':')[2];
         var refused = await _h.ClickAsync("lihua", card.Buttons[0].Key, Wuhuashan);
