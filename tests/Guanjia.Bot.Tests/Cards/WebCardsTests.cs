@@ -72,6 +72,20 @@ public sealed partial class WebCardsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WebhookGroup_QuestionForTheMissingPlace_MentionsWhoItAsks()
+    {
+        var client = _factory.CreateClient();
+        var url = _factory.WeCom.NewResponseUrl();
+
+        // zhoumin looks after two compounds, so a report that names none is asked which.
+        await PostAsync(client, SignedCallbacks.BotGroupText("wc-report-2", "zhoumin", WuhuashanGroup, "楼道里堆满了快递盒子，过不去人", url.ToString()));
+        var ack = await OneAsync(m => m.Kind == RecordedMessageKind.ResponseUrl && url.Query.Contains(m.Target, StringComparison.Ordinal));
+
+        Assert.StartsWith("<@zhoumin> ", MarkdownOf(ack), StringComparison.Ordinal);
+        Assert.Contains("请补充具体小区", MarkdownOf(ack), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WebhookOneToOne_AppReportResolved_ReporterGetsARatingCard_AndOnlyTheirClickRatesIt()
     {
         var client = _factory.CreateClient();
