@@ -222,6 +222,32 @@ public sealed class CardClickTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnsureTriage_InWebhookModeWithTheAppsCallback_AsksTheSecretariesWithCategoryButtons_OneToOne()
+    {
+        _h.Routes = new OutboxRoutes(AppCards: true);
+        var triage = Guanjia.Core.Triage.TicketTriage.Create(Config, RepoPaths.TriageKnowledge);
+        var community = Config.FindCommunity("wuhuashan")!;
+        string[] vague = ["74号院那边情况不太对劲，麻烦有人过来看看", "南路74号院这个事情需要协调一下", "74号院有件事想反映一下，请社区关注", "南路74号院后面那块地方要处理"];
+        var text = vague.FirstOrDefault(t => triage.Triage(t, Config.FindPerson("lihua"), community) is { LowConfidence: true, Candidates.Count: > 0 });
+        Assert.True(text is not null, "no vague report left that triage is unsure about; add one");
+
+        await _h.SayAsync("lihua", text, Wuhuashan, reqId: "r1");
+
+        var ask = Assert.Single(await OutboxOfAsync(1), o => o.Key.EndsWith(":recategorise", StringComparison.Ordinal));
+        Assert.Equal((OutboxChannel.AppUser, OutboxKind.Card, "chenjing"), (ask.Channel, ask.Kind, ask.Target));
+        var card = OutboxCard.FromJson(ask.Content)!;
+        Assert.NotEmpty(card.Buttons);
+        Assert.All(card.Buttons, b => Assert.StartsWith("recat:1:", b.Key, StringComparison.Ordinal));
+        Assert.Contains("改类 1 代码", card.Hint, StringComparison.Ordinal);
+
+        var code = card.Buttons[0].Key.Split(':')[2];
+        var refused = await _h.ClickAsync("lihua", card.Buttons[0].Key, Wuhuashan);
+        var done = await _h.ClickAsync("chenjing", card.Buttons[0].Key, Wuhuashan);
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (refused.Result, done.Result));
+        Assert.Equal(code, (await _h.TicketAsync(1)).Category);
+    }
+
+    [Fact]
     public async Task NotDuplicateClick_IsTheSecretariesCall_AndChangesNoTicket()
     {
         var n = await _h.SeedAsync();
