@@ -188,9 +188,12 @@ public sealed partial class ReportHandler(
                 candidates.Add(best);
             }
 
-            // With the bot's long connection the secretaries get the choices as buttons in their community's group.
+            // The secretaries get the choices as buttons: in their community's group through the bot's long connection,
+            // else in their 1:1 chats through the app.
             var card = TicketCards.Recategorise(texts, ticket, candidates, outbox.Routes.TicketUrl(ticket.Number));
-            if (candidates.Count == 0 || ticket.Confidential || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
+            if (candidates.Count == 0 || ticket.Confidential
+                || !(outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number)
+                    || outbox.TryCardToPeople($"{tk}:recategorise", notices.Secretaries(community.Id), card, ticket.Number)))
             {
                 AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
             }
@@ -199,7 +202,10 @@ public sealed partial class ReportHandler(
         if (duplicate is { } d)
         {
             // A confidential tip's text never goes to the group: the card would show it.
-            if (ticket.Confidential || !outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
+            var card = TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number));
+            if (ticket.Confidential
+                || !(outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, card, ticket.Number)
+                    || outbox.TryCardToPeople($"{tk}:duplicate", notices.Secretaries(community.Id), card, ticket.Number)))
             {
                 notices.ToCommunity(outbox, $"{tk}:duplicate", ticket, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto));
             }
