@@ -31,6 +31,7 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
     private readonly ConcurrentDictionary<string, (byte[] Bytes, string ContentType, string FileName)> _media = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _downloads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _usedResponseCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _cardResponseCodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _chats = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _invalidUsers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _removedRobots = new(StringComparer.Ordinal);
@@ -289,6 +290,9 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
             case "/cgi-bin/message/send":
                 await MessageSendAsync(context);
                 break;
+            case "/cgi-bin/message/update_template_card":
+                await UpdateTemplateCardAsync(context);
+                break;
             case "/cgi-bin/appchat/create":
                 await AppChatCreateAsync(context);
                 break;
@@ -353,12 +357,85 @@ public class FakeWeCom(string corpId = FakeWeCom.DefaultCorpId, string secret = 
             return;
         }
 
-        Record(RecordedMessageKind.App, string.Join('|', valid), body);
-        await WriteAsync(context, 0, "ok", new()
+        var extra = new Dictionary<string, object>
         {
             ["invaliduser"] = string.Join('|', invalid),
             ["msgid"] = Guid.NewGuid().ToString("N"),
-        });
+        };
+        if (body.MsgType == "template_card")
+        {
+            if (!IsValidAppCard(root))
+            {
+                await WriteAsync(context, 40058, "template_card: card_type, task_id and buttons, or card_action, required");
+                return;
+            }
+
+            // WeCom answers an interactive card with a response code for message/update_template_card.
+            extra["response_code"] = IssueResponseCode();
+        }
+
+        Record(RecordedMessageKind.App, string.Join('|', valid), body);
+        await WriteAsync(context, 0, "ok", extra);
+    }
+
+    // What the app's message/send insists on (wecom.md §4.3): a known card_type; an interactive card's task_id and
+    // buttons; a text_notice's card_action.
+    private static bool IsValidAppCard(JsonElement root)
+    {
+        if (!root.TryGetProperty("template_card", out var card) || card.ValueKind != JsonValueKind.Object
+            || !card.TryGetProperty("card_type", out var type))
+        {
+            return false;
+        }
+
+        return type.GetString() switch
+        {
+            "text_notice" => card.TryGetProperty("card_action", out var action) && action.ValueKind == JsonValueKind.Object,
+            "button_interaction" => card.TryGetProperty("task_id", out var task) && task.GetString() is { Length: > 0 }
+                && card.TryGetProperty("button_list", out var buttons) && buttons.GetArrayLength() > 0,
+            "news_notice" or "vote_interaction" or "multiple_interaction" => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>A response code as a click's <c>template_card_event</c> carries: valid once for message/update_template_card.</summary>
+    public string IssueResponseCode()
+    {
+        var code = "fake-rc-" + Guid.NewGuid().ToString("N");
+        _cardResponseCodes[code] = true;
+        return code;
+    }
+
+    // message/update_template_card: the response code once, a body that replaces the card or its buttons.
+    private async Task UpdateTemplateCardAsync(HttpContext context)
+    {
+        if (await ReadJsonAsync(context) is not { } body)
+        {
+            return;
+        }
+
+        var root = body.Document.RootElement;
+        var code = root.TryGetProperty("response_code", out var rc) ? rc.GetString() ?? "" : "";
+        if (!root.TryGetProperty("agentid", out var agent) || !agent.TryGetInt32(out var id) || id != AgentId)
+        {
+            await WriteAsync(context, 40056, "invalid agentid");
+            return;
+        }
+
+        if (!_cardResponseCodes.TryUpdate(code, false, true))
+        {
+            await WriteAsync(context, ResponseCodeUsedErrCode, "response_code invalid or already used");
+            return;
+        }
+
+        if (!root.TryGetProperty("template_card", out _) && !root.TryGetProperty("button", out _))
+        {
+            await WriteAsync(context, 40058, "template_card or button required");
+            return;
+        }
+
+        Record(RecordedMessageKind.CardUpdate, code, body);
+        await WriteAsync(context, 0, "ok");
     }
 
     private async Task AppChatCreateAsync(HttpContext context)

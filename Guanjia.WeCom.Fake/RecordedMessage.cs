@@ -14,6 +14,9 @@ public enum RecordedMessageKind
 
     /// <summary>A bot <c>response_url</c>; target = response_code.</summary>
     ResponseUrl,
+
+    /// <summary><c>message/update_template_card</c> (the app's card after a click); target = the click's response_code.</summary>
+    CardUpdate,
 }
 
 /// <summary>A message the fake accepted, with its raw JSON body.</summary>

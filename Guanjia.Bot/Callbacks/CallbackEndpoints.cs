@@ -114,13 +114,56 @@ internal static partial class CallbackEndpoints
 
     private static Task<IResult> ReceiveAppAsync(
         HttpRequest request, CallbackCryptos cryptos, InboxWriter inbox, IOptions<WeComOptions> options, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        CardClickHandler clicks, WeComApiClient api, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         ReceiveAsync(request, cryptos.App, inbox, options.Value, time, loggers, "app",
             body => AppCallbackParser.TryReadEnvelope(body, out var envelope, out var error) ? (envelope.Encrypt, error) : (null, error),
-            plain => AppMessageParser.TryParse(plain, out var message, out var error)
-                ? Parsed.Ok(AppMapping.ToIncoming(message, plain, time.GetUtcNow()))
-                : Parsed.Refused(error),
+            plain =>
+            {
+                if (!AppMessageParser.TryParse(plain, out var message, out var error))
+                {
+                    return Parsed.Refused(error);
+                }
+
+                // A click on a card the app sent: handled at once, the card updated with the click's response code.
+                if (CardClick.TryRead(message, out var click) && message is AppTemplateCardEvent card)
+                {
+                    return Parsed.AnswerNow(ct => AnswerAppClickAsync(clicks, api, click, card.ResponseCode, PlaintextKey(plain), loggers, ct));
+                }
+
+                return Parsed.Ok(AppMapping.ToIncoming(message, plain, time.GetUtcNow()));
+            },
             cancellationToken);
+
+    /// <summary>
+    /// The click's outcome through <c>message/update_template_card</c> (the response code is single use); the callback
+    /// itself is answered empty. The app's text_notice must open something when tapped: without a link to open, the
+    /// buttons are replaced by the outcome instead.
+    /// </summary>
+    private static async Task<IResult> AnswerAppClickAsync(
+        CardClickHandler clicks, WeComApiClient api, CardClick click, string responseCode, string eventId, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var update = await clicks.HandleAsync(click, IncomingChannel.App, eventId, cancellationToken);
+        if (update is null || string.IsNullOrEmpty(responseCode))
+        {
+            return TypedResults.Ok();
+        }
+
+        var card = update.TemplateCard;
+        var opensNothing = card.CardType == TemplateCardTypes.TextNotice && card.CardAction is null;
+        var sent = opensNothing
+            ? await api.UpdateTemplateCardAsync(responseCode, null, update.UserIds, OutcomeLine(card), cancellationToken)
+            : await api.UpdateTemplateCardAsync(responseCode, card, update.UserIds, cancellationToken: cancellationToken);
+        if (!sent.IsOk)
+        {
+            LogAppCardUpdateFailed(loggers.CreateLogger("Guanjia.Bot.Callbacks"), click.TaskId, sent.ErrCode);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    // What a button shows in place of the buttons: the outcome's short form ("已接单").
+    private static string OutcomeLine(TemplateCard card) => card.EmphasisContent?.Title ?? "已处理";
 
     /// <summary>
     /// The shared receive path: size cap, envelope, signature + decrypt, replay window, parse,
@@ -289,6 +332,9 @@ internal static partial class CallbackEndpoints
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Verified bot callback for another aibotid; refused, nothing stored")]
     private static partial void LogOtherBot(ILogger logger);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "The app's card update for {TaskId} was refused or lost ({ErrCode})")]
+    private static partial void LogAppCardUpdateFailed(ILogger logger, string taskId, int errCode);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "The {Kind} callback parser threw {ExceptionType}; refused, nothing stored")]
     private static partial void LogParserFault(ILogger logger, string kind, string exceptionType);

@@ -30,7 +30,11 @@ internal sealed partial class CardClickHandler(IServiceScopeFactory scopes, ILog
         var outcome = await processor.HandleAsync(
             new CardClickRequest(channel, eventId, click.UserId, click.ChatId, key.Action, key.Ticket, key.Argument, click.TaskId),
             cancellationToken);
-        var card = outcome.Card is { } sent ? CardMapping.ToTemplateCard(sent with { TaskId = TaskIdOf(click) }) : Placeholder(click, key.Ticket);
+        // Once done, the card shows the outcome only: the typing hint goes with the buttons.
+        var done = outcome.Result == CardClickResult.Done;
+        var card = outcome.Card is { } sent
+            ? CardMapping.ToTemplateCard(sent with { TaskId = TaskIdOf(click), Hint = done ? null : sent.Hint })
+            : Placeholder(click, key.Ticket);
         return outcome.Result switch
         {
             CardClickResult.Done => CardUpdates.Outcome(card, outcome.Text, outcome.By),

@@ -11,7 +11,9 @@ internal static class CardMapping
     public static TemplateCard ToTemplateCard(OutboxCard card)
     {
         var builder = card.Buttons.Count > 0 ? TemplateCardBuilder.ButtonInteraction() : TemplateCardBuilder.TextNotice();
-        builder.Source("小巷管家").Title(card.Title, card.TitleNote).SubTitle(card.Text).TaskId(SafeTaskId(card.TaskId));
+        builder.Source("小巷管家").Title(card.Title, card.TitleNote)
+            .SubTitle(card.Hint is { Length: > 0 } hint ? $"{card.Text}\n{hint}" : card.Text)
+            .TaskId(SafeTaskId(card.TaskId));
         foreach (var field in card.Fields)
         {
             builder.Field(field.Key, field.Value);

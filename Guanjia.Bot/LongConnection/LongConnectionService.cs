@@ -16,7 +16,8 @@ namespace Guanjia.Bot.LongConnection;
 /// (same mapping, de-duplicated by msgid), keeping the frame's req_id as the reply route. Exactly one
 /// instance holds the connection: the one holding the <see cref="LeaseName"/> lease in the database, renewed
 /// while it runs; the others wait and take over once the lease has run out (WeCom keeps one connection per
-/// bot and would kick the older one, so two holders would ping-pong).
+/// bot and would kick the older one, so two holders would ping-pong). An instance that lost the lease, or
+/// whose connection was replaced, becomes a standby again and competes for it without a restart.
 /// </summary>
 internal sealed partial class LongConnectionService(
     WeComLongConnection connection,
@@ -42,35 +43,65 @@ internal sealed partial class LongConnectionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var check = new PeriodicTimer(LeaseCheck, time);
-        while (!await TryHoldAsync(stoppingToken))
+        // A lost lease (another instance took it, or renewals failed until it ran out) is competed for again:
+        // the instance waits as a standby and holds the connection again once the lease is free.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            while (!await TryHoldAsync(stoppingToken))
+            {
+                if (!await check.WaitForNextTickAsync(stoppingToken))
+                {
+                    return;
+                }
+            }
+
+            LogLeaseTaken(logger);
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var renewing = RenewAsync(check, held);
+            var run = connection.RunAsync(held.Token);
+            var receiving = ReceiveAsync(stoppingToken);
+            var reason = await run;
+            await receiving;
+            await held.CancelAsync();
+            var lost = await renewing;
+            if (stoppingToken.IsCancellationRequested)
+            {
+                await ReleaseAsync();
+                return;
+            }
+
+            switch (reason)
+            {
+                case LongConnectionStopReason.AuthenticationFailed:
+                    // Wrong BotID or Secret: another try changes nothing; the lease goes to whoever may have them right.
+                    LogStopped(logger, reason);
+                    await ReleaseAsync();
+                    return;
+                case LongConnectionStopReason.Kicked:
+                    // A newer connection took over. Not reconnecting at once (that would ping-pong); the lease is left
+                    // to run out and competed for like a lost one.
+                    LogKickedStandby(logger);
+                    await Task.Delay(LeaseDuration, time, stoppingToken);
+                    break;
+                default:
+                    if (lost)
+                    {
+                        LogStandby(logger);
+                    }
+
+                    break;
+            }
+
             if (!await check.WaitForNextTickAsync(stoppingToken))
             {
                 return;
             }
         }
-
-        LogLeaseTaken(logger);
-        using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewing = RenewAsync(check, held);
-        var receiving = ReceiveAsync(stoppingToken);
-        var reason = await connection.RunAsync(held.Token);
-        await receiving;
-        await held.CancelAsync();
-        await renewing;
-        if (stoppingToken.IsCancellationRequested)
-        {
-            await ReleaseAsync();
-        }
-        else if (reason != LongConnectionStopReason.Cancelled)
-        {
-            // The client has logged why; the service keeps running for the dashboard and the app channel.
-            LogStopped(logger, reason);
-        }
     }
 
     /// <summary>Renews the lease while the connection runs; stops the connection when another instance has it.</summary>
-    private async Task RenewAsync(PeriodicTimer check, CancellationTokenSource held)
+    /// <returns>True when the lease was lost (the connection was stopped for it).</returns>
+    private async Task<bool> RenewAsync(PeriodicTimer check, CancellationTokenSource held)
     {
         var confirmed = time.GetUtcNow();
         try
@@ -85,13 +116,15 @@ internal sealed partial class LongConnectionService(
                 {
                     LogLeaseLost(logger);
                     await held.CancelAsync();
-                    return;
+                    return true;
                 }
             }
         }
         catch (OperationCanceledException)
         {
         }
+
+        return false;
     }
 
     private async Task<bool> TryHoldAsync(CancellationToken cancellationToken)
@@ -204,7 +237,13 @@ internal sealed partial class LongConnectionService(
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "The long connection's lease could not be read or written ({Failure})")]
     private static partial void LogLeaseError(ILogger logger, string failure);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The bot's long connection has stopped ({Reason}); bot messages are not received until the service restarts")]
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "This instance waits as a standby for the bot's long connection and takes it again once its lease is free")]
+    private static partial void LogStandby(ILogger logger);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "A newer connection replaced this one; the lease is left to run out and competed for again")]
+    private static partial void LogKickedStandby(ILogger logger);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The bot's long connection has stopped ({Reason}); bot messages are not received until its BotID and Secret are corrected and the service restarts")]
     private static partial void LogStopped(ILogger logger, LongConnectionStopReason reason);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Long-connection {Cmd} {ReqId} could not be stored ({Failure}); it is lost")]

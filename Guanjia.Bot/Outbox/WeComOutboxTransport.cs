@@ -69,10 +69,19 @@ internal sealed class WeComOutboxTransport(
                 return uploaded.IsOk && uploaded.Value is not null
                     ? await api.SendImageAsync(users, uploaded.Value.MediaId, cancellationToken)
                     : uploaded;
+            case (OutboxChannel.AppUser, OutboxKind.Card):
+                return CardMapping.ToTemplateCard(message.Content) is { } appCard
+                    ? await api.SendTemplateCardAsync(users, appCard, cancellationToken)
+                    : CardUnreadable;
+            case (OutboxChannel.ResponseUrl, OutboxKind.Card):
+                return CardMapping.ToTemplateCard(message.Content) is { } urlCard && Uri.TryCreate(message.Target, UriKind.Absolute, out var cardUrl)
+                    && (cardUrl.Scheme == Uri.UriSchemeHttps || cardUrl.Scheme == Uri.UriSchemeHttp)
+                    ? await bot.PostTemplateCardAsync(cardUrl, urlCard, cancellationToken)
+                    : CardUnreadable;
             case (OutboxChannel.ResponseUrl, _):
                 // The outbox checks the address before sending; this guards the transport on its own.
                 return Uri.TryCreate(message.Target, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
-                    ? await bot.PostMarkdownAsync(url, message.Content, cancellationToken)
+                    ? await bot.PostMarkdownAsync(url, ReplyText(message), cancellationToken)
                     : WeComResult.FromCode(WeComErrorCodes.ClientInvalidAddress, "response_url is not an http(s) URL");
             case (OutboxChannel.BotReply or OutboxChannel.BotChat, _) when connection is null:
                 return WeComResult.FromCode(WeComErrorCodes.ClientInvalidAddress, "no long connection");
@@ -81,17 +90,29 @@ internal sealed class WeComOutboxTransport(
                     ? await connection.RespondCardAsync(message.Target, replyCard, cancellationToken)
                     : CardUnreadable;
             case (OutboxChannel.BotReply, _):
-                return await connection.RespondMarkdownAsync(message.Target, message.Content, cancellationToken);
+                return await connection.RespondMarkdownAsync(message.Target, ReplyText(message), cancellationToken);
             case (OutboxChannel.BotChat, OutboxKind.Card):
                 return CardMapping.ToTemplateCard(message.Content) is { } card
                     ? await connection.SendCardAsync(message.Target, card, cancellationToken)
                     : CardUnreadable;
+            case (OutboxChannel.BotChat, OutboxKind.Image):
+                var photo = await ReadPhotoAsync(message.Content, cancellationToken);
+                return photo is null ? PhotoMissing : await connection.SendImageAsync(message.Target, photo, $"{message.Content}.jpg", cancellationToken);
             case (OutboxChannel.BotChat, OutboxKind.Text or OutboxKind.Markdown):
                 return await connection.SendMarkdownAsync(message.Target, message.Content, cancellationToken);
             default:
                 return new WeComResult(PhotoMissingCode, "unsupported channel and kind", WeComErrorKind.Permanent);
         }
     }
+
+    /// <summary>
+    /// A reply in a group names the person it answers (<c>&lt;@userid&gt;</c>): WeCom shows it quoting their message,
+    /// but only a mention tells them in a busy group. A 1:1 reply is theirs already.
+    /// </summary>
+    internal static string ReplyText(OutboxMessage message) =>
+        message.Conversation is { Length: > 0 } && message.Recipient is { Length: > 0 } person
+            ? OutboxTexts.MentionReply(person, message.Content)
+            : message.Content;
 
     private static WeComResult CardUnreadable => new(PhotoMissingCode, "card unreadable", WeComErrorKind.Permanent);
 

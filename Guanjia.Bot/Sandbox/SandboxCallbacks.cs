@@ -86,6 +86,37 @@ public static class SandboxCallbacks
         return JsonSerializer.Serialize(message);
     }
 
+    /// <summary>The plaintext XML of a click on a card the app sent (<c>template_card_event</c> with its response code).</summary>
+    public static string AppClickXml(string corpId, int agentId, string userId, string taskId, string eventKey, string responseCode, DateTimeOffset now) =>
+        new System.Xml.Linq.XElement("xml",
+            new System.Xml.Linq.XElement("ToUserName", corpId),
+            new System.Xml.Linq.XElement("FromUserName", userId),
+            new System.Xml.Linq.XElement("CreateTime", now.ToUnixTimeSeconds()),
+            new System.Xml.Linq.XElement("MsgType", "event"),
+            new System.Xml.Linq.XElement("Event", "template_card_event"),
+            new System.Xml.Linq.XElement("EventKey", eventKey),
+            new System.Xml.Linq.XElement("TaskId", taskId),
+            new System.Xml.Linq.XElement("CardType", "button_interaction"),
+            new System.Xml.Linq.XElement("ResponseCode", responseCode),
+            new System.Xml.Linq.XElement("AgentID", agentId)).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+
+    /// <summary>An encrypted, signed POST to the app's <c>/wecom/callback</c> relative to <paramref name="baseAddress"/>.</summary>
+    public static HttpRequestMessage PostApp(Uri baseAddress, WeComCallbackCrypto crypto, string corpId, int agentId, string plaintextXml, DateTimeOffset now)
+    {
+        var encrypted = crypto.Encrypt(plaintextXml).Value!;
+        var timestamp = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var signature = crypto.ComputeSignature(timestamp, nonce, encrypted);
+        var envelope = new System.Xml.Linq.XElement("xml",
+            new System.Xml.Linq.XElement("ToUserName", corpId),
+            new System.Xml.Linq.XElement("Encrypt", encrypted),
+            new System.Xml.Linq.XElement("AgentID", agentId)).ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, $"wecom/callback?msg_signature={signature}&timestamp={timestamp}&nonce={nonce}"))
+        {
+            Content = new StringContent(envelope, Encoding.UTF8, "text/xml"),
+        };
+    }
+
     /// <summary>An encrypted, signed POST to <c>/wecom/bot/callback</c> relative to <paramref name="baseAddress"/>.</summary>
     public static HttpRequestMessage Post(Uri baseAddress, WeComCallbackCrypto crypto, string plaintextJson, DateTimeOffset now)
     {

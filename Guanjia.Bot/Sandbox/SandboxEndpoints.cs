@@ -179,6 +179,17 @@ internal static class SandboxEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"没有会话 {request.Conversation}");
         }
 
+        if (timeline.IsAppCard(conversation.Id, request.TaskId))
+        {
+            // A card the app sent: the click goes to the app's callback with a response code, and the service updates
+            // the card through message/update_template_card, which the timeline shows.
+            var code = timeline.NewCardResponseCode(conversation.Id);
+            var xml = SandboxCallbacks.AppClickXml(state.Keys.CorpId, state.Keys.AgentId, request.From, request.TaskId, request.Key, code, time.GetUtcNow());
+            using var appCallback = SandboxCallbacks.PostApp(state.BaseAddress, cryptos.App!, state.Keys.CorpId, state.Keys.AgentId, xml, time.GetUtcNow());
+            using var appResponse = await http.CreateClient(SelfClient).SendAsync(appCallback, cancellationToken);
+            return TypedResults.Ok(new SandboxSent(appResponse.IsSuccessStatusCode, (int)appResponse.StatusCode, code));
+        }
+
         var msgId = "sandbox-click-" + Guid.NewGuid().ToString("N");
         var json = SandboxCallbacks.ClickJson(msgId, request.From, conversation.ChatId, request.TaskId, request.Key, time.GetUtcNow());
         using var callback = SandboxCallbacks.Post(state.BaseAddress, cryptos.Bot!, json, time.GetUtcNow());

@@ -27,6 +27,7 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
     private readonly Lock _lock = new();
     private readonly List<TimelineEntry> _entries = [];
     private readonly ConcurrentDictionary<string, string> _responseCodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _cardCodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte[]> _photos = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _photoOrder = new();
     private int _synced;
@@ -127,6 +128,26 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
         }
     }
 
+    /// <summary>A response code for a click on an app card in <paramref name="conversation"/>, whose card update will show there.</summary>
+    public string NewCardResponseCode(string conversation)
+    {
+        var code = fake.IssueResponseCode();
+        _cardCodes[code] = conversation;
+        return code;
+    }
+
+    /// <summary>Whether the card <paramref name="taskId"/> in <paramref name="conversation"/> came from the app (its clicks go to the app's callback).</summary>
+    public bool IsAppCard(string conversation, string taskId)
+    {
+        lock (_lock)
+        {
+            SyncLocked();
+            return _entries.LastOrDefault(e => e.Conversation == conversation && e.TaskId == taskId) is { Sender: AppSender };
+        }
+    }
+
+    private const string AppSender = SandboxCallbacks.BotName + "（应用）";
+
     private void SyncLocked()
     {
         SyncFramesLocked();
@@ -134,12 +155,66 @@ internal sealed class SandboxTimeline(FakeWeCom fake, SandboxChats chats, TimePr
         for (; _synced < messages.Count; _synced++)
         {
             var message = messages[_synced];
+            if (SyncCardLocked(message))
+            {
+                continue;
+            }
+
             var (text, markdown, image) = Render(message);
             foreach (var (conversation, kind, sender) in Destinations(message))
             {
                 AddLocked(conversation, message.ReceivedAt, kind, sender, text, markdown, image);
             }
         }
+    }
+
+    // The app's cards (message/send template_card) show as cards in each person's 1:1 chat; their updates
+    // (message/update_template_card) replace them, or show to the clicker only.
+    private bool SyncCardLocked(RecordedMessage message)
+    {
+        if (message is not { Kind: RecordedMessageKind.App, MsgType: "template_card" } and not { Kind: RecordedMessageKind.CardUpdate })
+        {
+            return false;
+        }
+
+        using var doc = JsonDocument.Parse(message.Json);
+        var root = doc.RootElement;
+        if (message.Kind == RecordedMessageKind.App)
+        {
+            var card = root.GetProperty("template_card");
+            foreach (var user in message.Target.Split('|', StringSplitOptions.RemoveEmptyEntries))
+            {
+                AddLocked(SandboxChats.SinglePrefix + user, message.ReceivedAt, "card", AppSender, Title(card), markdown: false, image: null,
+                    card: card.GetRawText(), taskId: card.TryGetProperty("task_id", out var task) ? task.GetString() : null);
+            }
+
+            return true;
+        }
+
+        if (!_cardCodes.TryGetValue(message.Target, out var conversation))
+        {
+            return true;
+        }
+
+        if (root.TryGetProperty("userids", out var users) && users.ValueKind == JsonValueKind.Array)
+        {
+            var text = root.TryGetProperty("template_card", out var refused) && refused.TryGetProperty("sub_title_text", out var sub) ? sub.GetString()?.Split('\n')[0] : null;
+            foreach (var user in users.EnumerateArray().Select(u => u.GetString() ?? ""))
+            {
+                AddLocked(conversation, message.ReceivedAt, "notice", "仅自己可见", text, markdown: false, image: null, onlyFor: user);
+            }
+        }
+        else if (root.TryGetProperty("template_card", out var updated))
+        {
+            AddLocked(conversation, message.ReceivedAt, "card", AppSender, Title(updated), markdown: false, image: null,
+                card: updated.GetRawText(), taskId: updated.TryGetProperty("task_id", out var task) ? task.GetString() : null);
+        }
+        else if (root.TryGetProperty("button", out var button))
+        {
+            AddLocked(conversation, message.ReceivedAt, "app", AppSender, button.TryGetProperty("replace_name", out var name) ? name.GetString() : null, markdown: false, image: null);
+        }
+
+        return true;
     }
 
     // What the bot sent over the long connection (aibot_send_msg): markdown and cards, to a group chat or a person.

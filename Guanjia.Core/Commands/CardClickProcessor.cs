@@ -30,7 +30,7 @@ public enum CardClickResult
     Duplicate,
 }
 
-/// <summary>What a click did, and the card it came from (sent earlier, or rebuilt from the ticket) to update.</summary>
+/// <summary>What a click did (<see cref="CardClickOutcome.By"/>: who did it, "已由 张三 接单"), and the card it came from (sent earlier, or rebuilt from the ticket) to update.</summary>
 public sealed record CardClickOutcome(CardClickResult Result, string Text, OutboxCard? Card, string? By = null);
 
 /// <summary>
@@ -143,7 +143,7 @@ public sealed partial class CardClickProcessor(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogDone(logger, click.Action, click.Ticket, click.UserId);
-        return new(CardClickResult.Done, CardClicks.Outcome(click.Action, click.Argument), card, person.Name);
+        return new(CardClickResult.Done, CardClicks.Outcome(click.Action, click.Argument), card, CardClicks.DoneBy(click.Action, click.Argument, person.Name));
     }
 
     /// <summary>The card that was clicked: the one sent (found by its task_id), else rebuilt from the ticket.</summary>

@@ -73,6 +73,22 @@ public static class CardClicks
         _ => "已处理",
     };
 
+    /// <summary>Who did it, under the outcome: "已由 张三 接单".</summary>
+    public static string DoneBy(string action, string? argument, string name) => action switch
+    {
+        Accept => $"已由 {name} 接单",
+        Done => $"已由 {name} 办结",
+        Confirm => $"已由 {name} 确认",
+        Reopen => $"已由 {name} 退回重办",
+        Rate when argument is "1" or "2" or "3" => $"已由 {name} 评价",
+        Recategorise => $"已由 {name} 改类",
+        Merge => $"已由 {name} 合并",
+        NotDuplicate => $"已由 {name} 确认",
+        ExtendOk => $"已由 {name} 同意",
+        ExtendNo => $"已由 {name} 驳回",
+        _ => $"已由 {name} 处理",
+    };
+
     /// <summary>A click on a button whose key Guanjia does not know (an old card): type instead.</summary>
     public const string UnknownButton = "这个按钮已失效，请直接回复命令（发送“帮助”查看用法）。";
 

@@ -491,7 +491,8 @@ public static class TicketCommands
         // With the bot's long connection the secretaries answer with a tap in their community's group; a confidential tip stays in 1:1 text.
         var groupChat = ticket.Confidential ? null : context.Config.FindCommunity(ticket.Community)?.ChatId;
         var card = TicketCards.Extension(ticket, texts.DepartmentName(ticket.Department), DescribeExtension(extra), reason, context.Outbox.Routes.TicketUrl(ticket.Number));
-        if (!context.Outbox.TryCardToChat($"{context.Key}:extension", groupChat, card, ticket.Number))
+        if (!context.Outbox.TryCardToChat($"{context.Key}:extension", groupChat, card, ticket.Number)
+            && !context.Outbox.TryCardToPeople($"{context.Key}:extension", context.Notices.Secretaries(ticket.Community), card, ticket.Number))
         {
             context.Notices.ToCommunity(context.Outbox, $"{context.Key}:extension", ticket,
                 $"**工单 #{ticket.Number} 申请延期**\n> 分类：{texts.CategoryName(ticket.Category)} · {texts.Place(ticket)}\n> 承办：{texts.DepartmentName(ticket.Department)}\n> 延长：{DescribeExtension(extra)}（时限 {texts.Time(ticket.DueAt)} → {texts.Time(newDue)}）\n> 原因：{MarkdownText.Inert(reason)}\n请书记回复“同意延期 {ticket.Number}”或“不同意延期 {ticket.Number} 原因”。");

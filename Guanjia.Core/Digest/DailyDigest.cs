@@ -19,13 +19,13 @@ public sealed record DigestResult(int Messages, int Charts);
 /// seven such days) and the morning list of overdue tickets to each department that has any.
 /// </summary>
 public sealed class DailyDigest(
-    GuanjiaDbContext db, CommunityConfig config, TicketFigures figures, TicketTexts texts, PhotoStore photos, TimeProvider time)
+    GuanjiaDbContext db, CommunityConfig config, TicketFigures figures, TicketTexts texts, PhotoStore photos, TimeProvider time, OutboxRoutes? routes = null)
 {
     public async Task<DigestResult> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var stamp = texts.Time(now);
-        var outbox = new OutboxWriter(db, time);
+        var outbox = new OutboxWriter(db, time) { Routes = routes ?? OutboxRoutes.None };
         var messages = 0;
         var charts = 0;
         foreach (var community in config.Communities)
@@ -60,7 +60,7 @@ public sealed class DailyDigest(
     {
         var now = time.GetUtcNow();
         var overdue = (await figures.ComputeAsync(FiguresScope.All, now, now, cancellationToken)).OverdueTickets;
-        var outbox = new OutboxWriter(db, time);
+        var outbox = new OutboxWriter(db, time) { Routes = routes ?? OutboxRoutes.None };
         var messages = 0;
         foreach (var group in overdue.GroupBy(t => t.Department, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

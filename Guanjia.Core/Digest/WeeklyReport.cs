@@ -16,7 +16,7 @@ namespace Guanjia.Core.Digest;
 /// and per department, the stewards' reports, and a chart.
 /// </summary>
 public sealed class WeeklyReport(
-    GuanjiaDbContext db, CommunityConfig config, TicketFigures figures, TicketTexts texts, PhotoStore photos, TimeProvider time)
+    GuanjiaDbContext db, CommunityConfig config, TicketFigures figures, TicketTexts texts, PhotoStore photos, TimeProvider time, OutboxRoutes? routes = null)
 {
     public async Task<DigestResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -29,7 +29,7 @@ public sealed class WeeklyReport(
         }
 
         var report = await ComposeAsync(from, to, cancellationToken);
-        var outbox = new OutboxWriter(db, time);
+        var outbox = new OutboxWriter(db, time) { Routes = routes ?? OutboxRoutes.None };
         outbox.ToDepartment(key, office, OutboxKind.Markdown, report.Markdown, null);
         var messages = 1;
         var charts = 0;

@@ -57,7 +57,7 @@ public sealed partial class ReportHandler(
             TicketLifecycle.Record(ticket, TicketEventKinds.PhotoFailed, TicketActors.System, now, string.Join("；", failures));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Saved with the rest of the message (IntakeProcessor): the duplicate look-up reads only other tickets.
         var duplicate = await FindDuplicateAsync(ticket, cancellationToken);
         if (duplicate is { } d)
         {
@@ -192,9 +192,12 @@ public sealed partial class ReportHandler(
                 candidates.Add(best);
             }
 
-            // With the bot's long connection the secretaries get the choices as buttons in their community's group.
+            // The secretaries get the choices as buttons: in their community's group through the bot's long connection,
+            // else in their 1:1 chats through the app.
             var card = TicketCards.Recategorise(texts, ticket, candidates, outbox.Routes.TicketUrl(ticket.Number));
-            if (candidates.Count == 0 || ticket.Confidential || !outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number))
+            if (candidates.Count == 0 || ticket.Confidential
+                || !(outbox.TryCardToChat($"{tk}:recategorise", community.ChatId, card, ticket.Number)
+                    || outbox.TryCardToPeople($"{tk}:recategorise", notices.Secretaries(community.Id), card, ticket.Number)))
             {
                 AskSecretaries(outbox, $"{tk}:recategorise", community, ticket, texts.AskRecategorise(ticket, candidates));
             }
@@ -203,7 +206,10 @@ public sealed partial class ReportHandler(
         if (duplicate is { } d)
         {
             // A confidential tip's text never goes to the group: the card would show it.
-            if (ticket.Confidential || !outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number)), ticket.Number))
+            var card = TicketCards.Duplicate(ticket, d.Number, d.ByPhoto, outbox.Routes.TicketUrl(ticket.Number));
+            if (ticket.Confidential
+                || !(outbox.TryCardToChat($"{tk}:duplicate", community.ChatId, card, ticket.Number)
+                    || outbox.TryCardToPeople($"{tk}:duplicate", notices.Secretaries(community.Id), card, ticket.Number)))
             {
                 notices.ToCommunity(outbox, $"{tk}:duplicate", ticket, TicketTexts.PossibleDuplicate(ticket, d.Number, d.ByPhoto));
             }

@@ -6,15 +6,17 @@ namespace Guanjia.Core.Outbox;
 /// <summary>
 /// A card with buttons as Core describes it, stored as an outbox message's content; the host turns it
 /// into WeCom's template_card. Each button's key is the contract's event key (<c>accept:12</c>).
-/// <see cref="TaskId"/> names the card in click events; <see cref="Text"/> also says how to do the same by typing.
+/// <see cref="TaskId"/> names the card in click events; <see cref="Hint"/> says how to do the same by typing.
 /// </summary>
 public sealed record OutboxCard
 {
     public required string TaskId { get; init; }
     public required string Title { get; init; }
     public string? TitleNote { get; init; }
-    /// <summary>The body: the report's text and what to do next, typed form included.</summary>
+    /// <summary>The body: the report's text, or what the card is about.</summary>
     public required string Text { get; init; }
+    /// <summary>What to do next, typed form included; shown under <see cref="Text"/> while the buttons are there, dropped once clicked.</summary>
+    public string? Hint { get; init; }
     public IReadOnlyList<OutboxCardField> Fields { get; init; } = [];
     public IReadOnlyList<OutboxCardButton> Buttons { get; init; } = [];
     public string? LinkTitle { get; init; }

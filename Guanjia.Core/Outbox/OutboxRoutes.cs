@@ -7,7 +7,11 @@ namespace Guanjia.Core.Outbox;
 /// </summary>
 /// <param name="BotChats">The bot holds a long connection (<c>WeCom:Bot:Mode=LongConnection</c>).</param>
 /// <param name="TicketPage">Where a ticket's page is (its number appended), for the link on cards; null: no link.</param>
-public sealed record OutboxRoutes(bool BotChats = false, Uri? TicketPage = null)
+/// <param name="AppCards">
+/// The self-built app's callback is set up, so cards addressed to people go through the app's message/send
+/// as template cards (their clicks come back to <c>/wecom/callback</c>).
+/// </param>
+public sealed record OutboxRoutes(bool BotChats = false, Uri? TicketPage = null, bool AppCards = false)
 {
     public static OutboxRoutes None { get; } = new();
 

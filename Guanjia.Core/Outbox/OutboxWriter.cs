@@ -50,9 +50,11 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     public void ToDepartment(string key, Department department, OutboxKind kind, string content, int? ticket, string? mentions = null, bool urgent = false)
     {
         OutboxMessage? added = null;
-        if (Routes.BotChats && department.ChatId is { Length: > 0 } chat && kind != OutboxKind.Image && mentions is null)
+        // Photos go by the group robot where there is one (the bot's media upload only where there is none).
+        var botImage = kind != OutboxKind.Image || department.RobotKey is not { Length: > 0 };
+        if (Routes.BotChats && department.ChatId is { Length: > 0 } chat && botImage && mentions is null)
         {
-            added = Add(key, OutboxChannel.BotChat, chat, OutboxKind.Markdown, content, ticket);
+            added = Add(key, OutboxChannel.BotChat, chat, kind == OutboxKind.Image ? OutboxKind.Image : OutboxKind.Markdown, content, ticket);
         }
         else if (Routes.BotChats && department.ChatId is { Length: > 0 } mentionChat && kind == OutboxKind.Text && mentions is not null)
         {
@@ -79,9 +81,9 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     /// <summary>Posts to a community's group robot (what its secretaries read).</summary>
     public void ToCommunity(string key, CommunityInfo community, string content, int? ticket, CommunityConfig config, OutboxKind kind = OutboxKind.Markdown)
     {
-        if (Routes.BotChats && kind != OutboxKind.Image && community.ChatId is { Length: > 0 } chat)
+        if (Routes.BotChats && (kind != OutboxKind.Image || community.RobotKey is not { Length: > 0 }) && community.ChatId is { Length: > 0 } chat)
         {
-            Add(key, OutboxChannel.BotChat, chat, OutboxKind.Markdown, content, ticket);
+            Add(key, OutboxChannel.BotChat, chat, kind == OutboxKind.Image ? OutboxKind.Image : OutboxKind.Markdown, content, ticket);
             return;
         }
 
@@ -140,6 +142,25 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
         Add(key, OutboxChannel.BotChat, chatId, OutboxKind.Card, card.ToJson(), ticket);
         return true;
     }
+
+    /// <summary>
+    /// A card to people's 1:1 chats through the app's message/send (<see cref="OutboxRoutes.AppCards"/>), true when
+    /// written; the caller sends its typed-form text another way otherwise.
+    /// </summary>
+    public bool TryCardToPeople(string key, IReadOnlyCollection<string> userIds, OutboxCard card, int? ticket)
+    {
+        if (!Routes.AppCards || userIds.Count == 0)
+        {
+            return false;
+        }
+
+        Add(key, OutboxChannel.AppUser, string.Join('|', userIds), OutboxKind.Card, card.ToJson(), ticket);
+        return true;
+    }
+
+    /// <summary>Whether a community's group can be written to: by its robot, or through the bot with its chat id.</summary>
+    public bool ReachesGroup(CommunityInfo community) =>
+        community.RobotKey is { Length: > 0 } || (Routes.BotChats && community.ChatId is { Length: > 0 });
 
     // The bot's markdown mentions people as <@userid>.
     private static string MentionAll(string mentions, string text) =>

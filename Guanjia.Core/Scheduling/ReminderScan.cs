@@ -21,8 +21,11 @@ public sealed record ReminderScanResult(int Reminders, int Messages);
 /// Everything one group is told in a scan goes out as one message.
 /// </summary>
 public sealed class ReminderScan(
-    GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time)
+    GuanjiaDbContext db, CommunityConfig config, StreetCalendar calendar, TicketTexts texts, TimeProvider time, OutboxRoutes? routes = null)
 {
+    // With the bot's long connection a group known by its chat id is written to through the bot.
+    private readonly OutboxRoutes _routes = routes ?? OutboxRoutes.None;
+
     // WeCom markdown content is limited to 4096 bytes; keep a margin for the heading.
     private const int MaxMessageBytes = 3800;
 
@@ -85,7 +88,7 @@ public sealed class ReminderScan(
 
         var messages = Enqueue(notices, now);
         var reporterNotices = new TicketNotices(config, texts);
-        var reporterOutbox = new OutboxWriter(db, time);
+        var reporterOutbox = new OutboxWriter(db, time) { Routes = _routes };
         foreach (var (ticket, kind, text) in ReporterNotices)
         {
             reporterNotices.ToReporter(reporterOutbox, $"reminders:ticket:{ticket.Number}:{kind}:{now.ToUnixTimeMilliseconds()}", ticket, text);
@@ -199,7 +202,7 @@ public sealed class ReminderScan(
         {
             if (config.FindCommunity(ticket.Community) is { } home)
             {
-                yield return Notice.ForCommunity(home, ticket, ReminderKinds.Returned, Secretaries(home));
+                yield return Notice.ForCommunity(home, ticket, ReminderKinds.Returned, Secretaries(home), _routes);
             }
 
             yield break;
@@ -225,13 +228,13 @@ public sealed class ReminderScan(
                 });
                 if (department is not null)
                 {
-                    yield return Notice.ForDepartment(department, ticket, kind);
+                    yield return Notice.ForDepartment(department, ticket, kind, _routes);
                 }
 
                 if (config.FindCommunity(ticket.Community) is { } community)
                 {
-                    yield return Notice.ForCommunity(community, ticket, kind, Secretaries(community));
-                    if (ticket.Confidential && community.RobotKey is { Length: > 0 } && Secretaries(community) is { Count: > 0 } secretaries)
+                    yield return Notice.ForCommunity(community, ticket, kind, Secretaries(community), _routes);
+                    if (ticket.Confidential && Notice.GroupAddress(community.ChatId, community.RobotKey, _routes) is not null && Secretaries(community) is { Count: > 0 } secretaries)
                     {
                         // The group reads a count; the secretaries which tip it is, in their 1:1 chats.
                         yield return Notice.ForSecretaries(community, ticket, kind, secretaries);
@@ -244,14 +247,14 @@ public sealed class ReminderScan(
                 TicketLifecycle.Apply(ticket, TicketAction.Escalate, TicketActors.System, now, "超过办理时限一倍，自动升级街道");
                 if (config.FindDepartment(config.Street.Office) is { } office)
                 {
-                    yield return Notice.ForDepartment(office, ticket, kind);
+                    yield return Notice.ForDepartment(office, ticket, kind, _routes);
                 }
 
                 break;
             default:
                 if (department is not null)
                 {
-                    yield return Notice.ForDepartment(department, ticket, kind);
+                    yield return Notice.ForDepartment(department, ticket, kind, _routes);
                 }
 
                 break;
@@ -268,9 +271,9 @@ public sealed class ReminderScan(
 
     private int Enqueue(List<Notice> notices, DateTimeOffset now)
     {
-        var outbox = new OutboxWriter(db, time);
+        var outbox = new OutboxWriter(db, time) { Routes = _routes };
         var messages = 0;
-        var communityGroups = config.Communities.Where(c => c.RobotKey is { Length: > 0 }).Select(c => $"robot:{c.RobotKey}").ToHashSet(StringComparer.Ordinal);
+        var communityGroups = config.Communities.Select(c => Notice.GroupAddress(c.ChatId, c.RobotKey, _routes)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         // A community office often shares its community's group: group by where the message lands.
         foreach (var group in notices.GroupBy(n => n.Address, StringComparer.Ordinal))
         {
@@ -403,10 +406,16 @@ public sealed class ReminderScan(
         public static Notice ForSecretaries(CommunityInfo c, Ticket t, string kind, IReadOnlyList<string> secretaries) =>
             new(t, kind, null, c, $"app:{string.Join('|', secretaries)}", secretaries);
 
-        public static Notice ForDepartment(Department d, Ticket t, string kind) =>
-            new(t, kind, d, null, d.RobotKey is { Length: > 0 } r ? $"robot:{r}" : $"app:{string.Join('|', d.Members)}");
+        public static Notice ForDepartment(Department d, Ticket t, string kind, OutboxRoutes routes) =>
+            new(t, kind, d, null, GroupAddress(d.ChatId, d.RobotKey, routes) ?? $"app:{string.Join('|', d.Members)}");
 
-        public static Notice ForCommunity(CommunityInfo c, Ticket t, string kind, IReadOnlyList<string> secretaries) =>
-            new(t, kind, null, c, c.RobotKey is { Length: > 0 } r ? $"robot:{r}" : $"app:{string.Join('|', secretaries)}");
+        public static Notice ForCommunity(CommunityInfo c, Ticket t, string kind, IReadOnlyList<string> secretaries, OutboxRoutes routes) =>
+            new(t, kind, null, c, GroupAddress(c.ChatId, c.RobotKey, routes) ?? $"app:{string.Join('|', secretaries)}");
+
+        /// <summary>Where a group's messages land, as <see cref="OutboxWriter"/> chooses: the bot's chat, else the robot; null without either.</summary>
+        public static string? GroupAddress(string? chatId, string? robotKey, OutboxRoutes routes) =>
+            routes.BotChats && chatId is { Length: > 0 } ? $"chat:{chatId}"
+            : robotKey is { Length: > 0 } r ? $"robot:{r}"
+            : null;
     }
 }

@@ -17,7 +17,8 @@ public static class TicketCards
         TaskId = TaskId(CardKinds.Dispatch, ticket.Number),
         Title = $"新工单 #{ticket.Number}{(ticket.Urgent ? " 紧急" : "")}",
         TitleNote = $"请在 {texts.Time(ticket.DueAt)} 前办结",
-        Text = $"{ticket.Text}\n点按钮或回复“接单 {ticket.Number}”“退回 {ticket.Number} 原因”“办结 {ticket.Number}”。",
+        Text = ticket.Text,
+        Hint = $"点按钮或回复“接单 {ticket.Number}”“退回 {ticket.Number} 原因”“办结 {ticket.Number}”。",
         Fields =
         [
             new("分类", texts.CategoryName(ticket.Category)),
@@ -40,8 +41,8 @@ public static class TicketCards
         TaskId = TaskId(CardKinds.Rating, ticket.Number),
         Title = $"工单 #{ticket.Number} 已办结",
         TitleNote = "请评价处理结果",
-        Text = $"{texts.CategoryName(ticket.Category)}，{texts.Place(ticket)}。\n"
-            + $"已解决请评价，未解决请点“重办”。也可回复“评价 {ticket.Number} 满意”或“重办 {ticket.Number} 原因”。"
+        Text = $"{texts.CategoryName(ticket.Category)}，{texts.Place(ticket)}。",
+        Hint = $"已解决请评价，未解决请点“重办”。也可回复“评价 {ticket.Number} 满意”或“重办 {ticket.Number} 原因”。"
             + (inGroup ? "只有上报人的点击有效。" : ""),
         Buttons =
         [
@@ -55,13 +56,17 @@ public static class TicketCards
         Mention = inGroup ? ticket.Reporter : null,
     };
 
+    /// <summary>The line under a 办结 notice when the rating card goes with it.</summary>
+    public static string RatingBelow(int number) => $"\n请在下方卡片评价，或回复“评价 {number} 满意|基本满意|不满意”。";
+
     /// <summary>To the secretaries when triage was unsure: the likeliest categories as buttons.</summary>
     public static OutboxCard Recategorise(TicketTexts texts, Ticket ticket, IReadOnlyList<Category> candidates, Uri? page) => new()
     {
         TaskId = TaskId(CardKinds.Recategorise, ticket.Number),
         Title = $"工单 #{ticket.Number} 分类待定",
         TitleNote = $"已暂交{texts.DepartmentName(ticket.Department)}",
-        Text = $"{ticket.Text}\n请选分类，或回复“改类 {ticket.Number} 代码”。",
+        Text = ticket.Text,
+        Hint = $"请选分类，或回复“改类 {ticket.Number} 代码”。",
         Fields = [new("地点", texts.Place(ticket))],
         Buttons = [.. candidates.Take(5).Select(c => new OutboxCardButton(c.Name, Key(CardClicks.Recategorise, ticket.Number, c.Code)))],
         LinkTitle = page is null ? null : "查看工单",
@@ -74,7 +79,8 @@ public static class TicketCards
         TaskId = TaskId(CardKinds.Duplicate, ticket.Number),
         Title = $"工单 #{ticket.Number} 可能重复",
         TitleNote = $"与 #{earlier} {(byPhoto ? "照片相似" : "同小区同类，24小时内")}",
-        Text = $"{ticket.Text}\n确属重复请点“合并”，或回复“合并 {ticket.Number} {earlier}”。",
+        Text = ticket.Text,
+        Hint = $"确属重复请点“合并”，或回复“合并 {ticket.Number} {earlier}”。",
         Buttons =
         [
             new("合并", Key(CardClicks.Merge, ticket.Number, earlier.ToString(CultureInfo.InvariantCulture)), 1),
@@ -90,7 +96,8 @@ public static class TicketCards
         TaskId = TaskId(CardKinds.Extension, ticket.Number) + "-" + ticket.DueAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
         Title = $"工单 #{ticket.Number} 申请延期",
         TitleNote = $"{department}申请延长 {asked}",
-        Text = $"原因：{reason}\n点按钮或回复“同意延期 {ticket.Number}”“不同意延期 {ticket.Number} 原因”。",
+        Text = $"原因：{reason}",
+        Hint = $"点按钮或回复“同意延期 {ticket.Number}”“不同意延期 {ticket.Number} 原因”。",
         Buttons =
         [
             new("同意", Key(CardClicks.ExtendOk, ticket.Number), 4),

@@ -134,35 +134,46 @@ public sealed class TicketNotices(CommunityConfig config, TicketTexts texts)
     }
 
     /// <summary>
-    /// Tells the reporter where they reported: the community group when the report came from
-    /// it, otherwise their 1:1 chat with the app. Photos follow the text.
+    /// Tells the reporter where they reported: the community group when the report came from it (they are
+    /// mentioned there), otherwise their 1:1 chat with the app. Photos follow the text. On 办结 the rating card
+    /// goes the same way where WeCom delivers it: the bot's long connection to the chat, or the app's 1:1 card.
     /// </summary>
     public void ToReporter(OutboxWriter outbox, string key, Ticket ticket, string content, IEnumerable<string>? photoIds = null)
     {
         var community = config.FindCommunity(ticket.Community);
         // A confidential tip's news never goes to the group, even when it was reported there.
-        var inGroup = !ticket.Confidential && community is not null && ticket.Conversation == community.ChatId && community.RobotKey is { Length: > 0 };
-        var index = 0;
+        var inGroup = !ticket.Confidential && community is not null && ticket.Conversation == community.ChatId && outbox.ReachesGroup(community);
+        OutboxCard? rating = null;
         if (ticket.Status == TicketStatus.Resolved && key.EndsWith(":resolved", StringComparison.Ordinal)
             && !(ticket.Confidential && ticket.Conversation != ticket.Reporter))
         {
-            // On 办结 the reporter gets the rating card in the chat the report came from, where WeCom delivers it.
-            var rating = TicketCards.Rating(texts, ticket, outbox.Routes.TicketUrl(ticket.Number), ticket.Conversation != ticket.Reporter);
-            if (outbox.TryCardToChat($"{key}:rating", ticket.Conversation, rating, ticket.Number))
-            {
-                content += $"\n请在下方卡片评价，或回复“评价 {ticket.Number} 满意|基本满意|不满意”。";
-            }
+            rating = TicketCards.Rating(texts, ticket, outbox.Routes.TicketUrl(ticket.Number), inGroup);
         }
 
+        var index = 0;
         if (inGroup)
         {
-            outbox.ToCommunity(key, community!, content, ticket.Number, config);
+            // In the group the reporter is named, so the notice (and the card below it) reaches them.
+            var cardInChat = rating is not null && outbox.Routes.BotChats;
+            outbox.ToCommunity(key, community!, OutboxTexts.MentionReply(ticket.Reporter, cardInChat ? content + TicketCards.RatingBelow(ticket.Number) : content), ticket.Number, config);
+            if (cardInChat)
+            {
+                outbox.TryCardToChat($"{key}:rating", ticket.Conversation, rating!, ticket.Number);
+            }
+
             foreach (var photo in photoIds ?? [])
             {
-                outbox.ToRobot($"{key}:photo:{index++}", community!.RobotKey!, OutboxKind.Image, photo, ticket.Number);
+                outbox.ToCommunity($"{key}:photo:{index++}", community!, photo, ticket.Number, config, OutboxKind.Image);
             }
 
             return;
+        }
+
+        if (rating is not null
+            && (outbox.TryCardToChat($"{key}:rating", ticket.Conversation, rating, ticket.Number)
+                || outbox.TryCardToPeople($"{key}:rating", [ticket.Reporter], rating, ticket.Number)))
+        {
+            content += TicketCards.RatingBelow(ticket.Number);
         }
 
         outbox.ToPeople(key, [ticket.Reporter], OutboxKind.Text, content, ticket.Number);

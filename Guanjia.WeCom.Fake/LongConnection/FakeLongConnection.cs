@@ -48,6 +48,8 @@ public class FakeLongConnection(string botId = FakeLongConnection.DefaultBotId, 
     private readonly List<RecordedFrame> _frames = [];
     private readonly ConcurrentDictionary<string, bool> _neverAck = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _failNext = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Upload> _uploads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _media = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Connection? _current;
     private int _connections;
@@ -330,13 +332,83 @@ public class FakeLongConnection(string botId = FakeLongConnection.DefaultBotId, 
             (errCode, errMsg) = (0, "ok");
         }
 
-        await SendAsync(connection, new JsonObject
+        JsonObject? ackBody = null;
+        if (errCode == 0 && cmd is not null)
+        {
+            (errCode, errMsg, ackBody) = HandleMedia(cmd, frame?["body"]);
+        }
+
+        var ack = new JsonObject
         {
             ["headers"] = new JsonObject { ["req_id"] = reqId },
             ["errcode"] = errCode,
             ["errmsg"] = errMsg,
-        });
+        };
+        if (ackBody is not null)
+        {
+            ack["body"] = ackBody;
+        }
+
+        await SendAsync(connection, ack);
         Changed();
+    }
+
+    /// <summary>The upload's bytes (assembled, MD5 checked) by media_id, for tests that look at a sent image.</summary>
+    public IReadOnlyDictionary<string, byte[]> UploadedMedia => _media;
+
+    // The chunked upload (wecom.md §3.9): init → upload_id; chunks from index 0; finish checks the size and MD5 → media_id.
+    // An image or file sent with aibot_send_msg must name a media_id uploaded here.
+    private (int ErrCode, string ErrMsg, JsonObject? Body) HandleMedia(string cmd, JsonNode? body)
+    {
+        var msgType = cmd == "aibot_send_msg" ? body?["msgtype"]?.GetValue<string>() : null;
+        switch (cmd)
+        {
+            case "aibot_upload_media_init":
+                var total = body?["total_chunks"]?.GetValue<int>() ?? 0;
+                if (total is < 1 or > 100 || body?["md5"]?.GetValue<string>() is not { Length: 32 } md5)
+                {
+                    return (40058, "invalid upload parameters", null);
+                }
+
+                var uploadId = NewId("upload");
+                _uploads[uploadId] = new Upload(total, body?["total_size"]?.GetValue<int>() ?? 0, md5, body?["type"]?.GetValue<string>() ?? "file");
+                return (0, "ok", new JsonObject { ["upload_id"] = uploadId });
+            case "aibot_upload_media_chunk":
+                if (!_uploads.TryGetValue(body?["upload_id"]?.GetValue<string>() ?? "", out var upload)
+                    || body?["chunk_index"]?.GetValue<int>() is not { } index || index < 0 || index >= upload.Total)
+                {
+                    return (40058, "invalid upload_id or chunk_index", null);
+                }
+
+                upload.Chunks[index] = Convert.FromBase64String(body?["base64_data"]?.GetValue<string>() ?? "");
+                return (0, "ok", null);
+            case "aibot_upload_media_finish":
+                if (!_uploads.TryRemove(body?["upload_id"]?.GetValue<string>() ?? "", out var done) || done.Chunks.Count != done.Total)
+                {
+                    return (40058, "upload incomplete", null);
+                }
+
+                var bytes = done.Chunks.OrderBy(c => c.Key).SelectMany(c => c.Value).ToArray();
+#pragma warning disable CA5351 // protocol MD5, not security
+                if (bytes.Length != done.Size || Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(bytes)) != done.Md5)
+#pragma warning restore CA5351
+                {
+                    return (40058, "size or md5 mismatch", null);
+                }
+
+                var mediaId = NewId("media");
+                _media[mediaId] = bytes;
+                return (0, "ok", new JsonObject { ["type"] = done.Type, ["media_id"] = mediaId, ["created_at"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds() });
+            case "aibot_send_msg" when msgType is "image" or "file" or "voice" or "video":
+                return _media.ContainsKey(body?[msgType]?["media_id"]?.GetValue<string>() ?? "") ? (0, "ok", null) : (40007, "invalid media_id", null);
+            default:
+                return (0, "ok", null);
+        }
+    }
+
+    private sealed record Upload(int Total, int Size, string Md5, string Type)
+    {
+        public ConcurrentDictionary<int, byte[]> Chunks { get; } = new();
     }
 
     private async Task<string> PushAsync(string cmd, JsonObject body)

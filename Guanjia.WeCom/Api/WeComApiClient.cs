@@ -42,6 +42,48 @@ public sealed class WeComApiClient(HttpClient http, IOptionsMonitor<WeComOptions
     public Task<WeComResult<MessageSendResult>> SendImageAsync(IEnumerable<string> toUsers, string mediaId, CancellationToken cancellationToken = default) =>
         SendMessageAsync(toUsers, "image", new { media_id = mediaId }, cancellationToken);
 
+    /// <summary>
+    /// Sends a template card (wecom.md §4.3) to app members; clicks on its buttons come back to the app's callback as
+    /// <c>template_card_event</c> with a response code for <see cref="UpdateTemplateCardAsync"/>.
+    /// </summary>
+    public Task<WeComResult<MessageSendResult>> SendTemplateCardAsync(IEnumerable<string> toUsers, Cards.TemplateCard card, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(toUsers, "template_card", card, cancellationToken);
+
+    /// <summary>
+    /// Replaces a clicked card (<c>message/update_template_card</c>) with the click's single-use response code: for
+    /// <paramref name="userIds"/> only, or for everyone who received it when null. With no <paramref name="card"/>,
+    /// only the buttons are replaced by <paramref name="replaceName"/>.
+    /// </summary>
+    public Task<WeComResult<bool>> UpdateTemplateCardAsync(
+        string responseCode, Cards.TemplateCard? card, IReadOnlyCollection<string>? userIds = null, string? replaceName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(responseCode);
+        var body = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["agentid"] = options.CurrentValue.AgentId,
+            ["response_code"] = responseCode,
+        };
+        if (userIds is { Count: > 0 })
+        {
+            body["userids"] = userIds;
+        }
+        else
+        {
+            body["atall"] = 1;
+        }
+
+        if (card is not null)
+        {
+            body["template_card"] = card;
+        }
+        else
+        {
+            body["button"] = new { replace_name = replaceName ?? "已处理" };
+        }
+
+        return PostJsonAsync("message/update_template_card", "cgi-bin/message/update_template_card", body, _ => true, cancellationToken);
+    }
+
     /// <summary>Creates an app group chat (the app can only post into chats it created); returns the chat id.</summary>
     public Task<WeComResult<string>> CreateAppChatAsync(string name, IReadOnlyCollection<string> userIds, string? owner = null, string? chatId = null, CancellationToken cancellationToken = default)
     {
@@ -140,7 +182,8 @@ public sealed class WeComApiClient(HttpClient http, IOptionsMonitor<WeComOptions
 
     private async Task<WeComResult<T>> PostJsonAsync<T>(string operation, string path, object body, Func<JsonElement, T> read, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = WeComJson.Content(body) };
+        // Absent card fields are left out rather than sent as null.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = WeComJson.Content(body, WeComJson.OmitNullOptions) };
         return await WeComHttp.SendAsync(http, request, operation, logger, (response, ct) => WeComHttp.ReadJsonAsync(response, read, ct), cancellationToken);
     }
 

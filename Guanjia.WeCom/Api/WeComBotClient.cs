@@ -14,7 +14,14 @@ public sealed class WeComBotClient(HttpClient http, ResponseUrlLedger ledger, IL
     /// Posts a markdown reply (≤ 20480 bytes) to a response_url. A second post to a URL that WeCom already took is
     /// refused here; a post that failed transiently (5xx, −1, 45009, timeout, network) leaves the URL free to retry.
     /// </summary>
-    public async Task<WeComResult> PostMarkdownAsync(Uri responseUrl, string content, CancellationToken cancellationToken = default)
+    public Task<WeComResult> PostMarkdownAsync(Uri responseUrl, string content, CancellationToken cancellationToken = default) =>
+        PostAsync(responseUrl, new { msgtype = "markdown", markdown = new { content } }, cancellationToken);
+
+    /// <summary>Posts a template card to a response_url: WeCom takes one only for a 1:1 chat's message (wecom.md §3.7).</summary>
+    public Task<WeComResult> PostTemplateCardAsync(Uri responseUrl, Cards.TemplateCard card, CancellationToken cancellationToken = default) =>
+        PostAsync(responseUrl, new { msgtype = "template_card", template_card = card }, cancellationToken);
+
+    private async Task<WeComResult> PostAsync(Uri responseUrl, object body, CancellationToken cancellationToken)
     {
         if (!responseUrl.IsAbsoluteUri)
         {
@@ -29,7 +36,7 @@ public sealed class WeComBotClient(HttpClient http, ResponseUrlLedger ledger, IL
 
         using var request = new HttpRequestMessage(HttpMethod.Post, responseUrl)
         {
-            Content = WeComJson.Content(new { msgtype = "markdown", markdown = new { content } }),
+            Content = WeComJson.Content(body, WeComJson.OmitNullOptions),
         };
         var result = await WeComHttp.SendAsync(http, request, "response_url", logger, ReadAsync, cancellationToken);
         if (result.Kind == WeComErrorKind.Retryable)

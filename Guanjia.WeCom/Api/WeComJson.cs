@@ -16,9 +16,11 @@ internal static class WeComJson
 
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
-    public static ByteArrayContent Content(object body)
+    public static ByteArrayContent Content(object body) => Content(body, Options);
+
+    public static ByteArrayContent Content(object body, JsonSerializerOptions options)
     {
-        var content = new ByteArrayContent(SerializeToUtf8Bytes(body));
+        var content = new ByteArrayContent(SerializeToUtf8Bytes(body, options));
         content.Headers.ContentType = JsonContentType;
         return content;
     }

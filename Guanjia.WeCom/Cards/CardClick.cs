@@ -34,4 +34,27 @@ public sealed record CardClick(string UserId, string? ChatId, string TaskId, str
             card.CardType);
         return true;
     }
+
+    /// <summary>
+    /// Reads a click on a card the self-built app sent (its callback's <c>template_card_event</c>, wecom.md §2.5);
+    /// the clicker's 1:1 chat, so no chat id.
+    /// </summary>
+    public static bool TryRead(AppMessage message, [NotNullWhen(true)] out CardClick? click)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        click = null;
+        if (message is not AppTemplateCardEvent card || card.EventKey.Length == 0)
+        {
+            return false;
+        }
+
+        click = new CardClick(
+            card.FromUserName,
+            null,
+            card.TaskId,
+            card.EventKey,
+            CardEventKey.TryParse(card.EventKey, out var key) ? key : null,
+            card.CardType);
+        return true;
+    }
 }

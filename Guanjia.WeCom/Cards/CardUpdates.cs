@@ -10,12 +10,19 @@ public static class CardUpdates
     public static TemplateCardUpdate Outcome(TemplateCard clicked, string outcome, string? by = null)
     {
         ArgumentNullException.ThrowIfNull(clicked);
-        var card = TemplateCardBuilder.From(clicked, TemplateCardTypes.TextNotice)
+        var builder = TemplateCardBuilder.From(clicked, TemplateCardTypes.TextNotice)
             .NoButtons()
             // WeCom advises against an emphasis block together with a quote.
             .NoQuote()
-            .Emphasis(outcome, by)
-            .Build();
+            .Emphasis(outcome, by);
+        // A text_notice opens something when tapped (the app's requires it): the card's first link.
+        if (clicked.CardAction is null && clicked.JumpList?.FirstOrDefault(j => j.Type == 1 && j.Url is not null) is { } link
+            && Uri.TryCreate(link.Url, UriKind.Absolute, out var url))
+        {
+            builder.OpensUrl(url);
+        }
+
+        var card = builder.Build();
         return new TemplateCardUpdate(card with { Checkbox = null, SelectList = null, SubmitButton = null });
     }
 

@@ -14,6 +14,9 @@ public static class LongConnectionCommands
     public const string RespondWelcome = "aibot_respond_welcome_msg";
     public const string RespondUpdate = "aibot_respond_update_msg";
     public const string Send = "aibot_send_msg";
+    public const string UploadInit = "aibot_upload_media_init";
+    public const string UploadChunk = "aibot_upload_media_chunk";
+    public const string UploadFinish = "aibot_upload_media_finish";
 
     // WeCom → Guanjia
     public const string MessageCallback = "aibot_msg_callback";

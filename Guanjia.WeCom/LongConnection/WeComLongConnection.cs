@@ -23,12 +23,13 @@ public sealed partial class WeComLongConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _connect;
-    private readonly Channel<LongConnectionCallback> _callbacks = Channel.CreateUnbounded<LongConnectionCallback>();
+    private Channel<LongConnectionCallback> _callbacks = Channel.CreateUnbounded<LongConnectionCallback>();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TaskCompletionSource<WeComResult>> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _tails = new(StringComparer.Ordinal);
     private Session? _current;
     private int _running;
+    private int _runs;
 
     public WeComLongConnection(
         LongConnectionSettings settings,
@@ -50,8 +51,11 @@ public sealed partial class WeComLongConnection
     /// <summary>A ping was acked (tests wait on it instead of guessing when the ack arrived).</summary>
     internal event Action? PongReceived;
 
-    /// <summary>Messages and events pushed by WeCom, in arrival order; completed when <see cref="RunAsync"/> ends.</summary>
-    public ChannelReader<LongConnectionCallback> Callbacks => _callbacks.Reader;
+    /// <summary>
+    /// Messages and events pushed by WeCom, in arrival order; completed when <see cref="RunAsync"/> ends. A later run
+    /// has a new reader: read this property after starting it.
+    /// </summary>
+    public ChannelReader<LongConnectionCallback> Callbacks => Volatile.Read(ref _callbacks).Reader;
 
     /// <summary>True while subscribed: requests can be sent.</summary>
     public bool IsAuthenticated
@@ -65,14 +69,28 @@ public sealed partial class WeComLongConnection
         }
     }
 
-    /// <summary>Holds the connection until cancelled, kicked or refused; returns why it stopped.</summary>
-    public async Task<LongConnectionStopReason> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Holds the connection until cancelled, kicked or refused; returns why it stopped. It may be run again once a run
+    /// has ended (an instance that lost the connection's lease and takes it back).
+    /// </summary>
+    public Task<LongConnectionStopReason> RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) != 0)
         {
             throw new InvalidOperationException("The long connection is already running.");
         }
 
+        // Each run has its own callbacks: the previous run completed its channel.
+        if (_runs++ > 0)
+        {
+            Volatile.Write(ref _callbacks, Channel.CreateUnbounded<LongConnectionCallback>());
+        }
+
+        return RunCoreAsync(cancellationToken);
+    }
+
+    private async Task<LongConnectionStopReason> RunCoreAsync(CancellationToken cancellationToken)
+    {
         var reconnects = 0;
         var authFailures = 0;
         try
@@ -125,6 +143,7 @@ public sealed partial class WeComLongConnection
         finally
         {
             _callbacks.Writer.TryComplete();
+            Volatile.Write(ref _running, 0);
         }
     }
 
@@ -173,6 +192,79 @@ public sealed partial class WeComLongConnection
     public Task<WeComResult> SendCardAsync(string chatId, TemplateCard card, CancellationToken cancellationToken = default) =>
         RequestAsync(LongConnectionCommands.Send, LongConnectionCommands.NewReqId(LongConnectionCommands.Send, _time),
             new { chatid = chatId, msgtype = "template_card", template_card = card }, cancellationToken);
+
+    /// <summary>
+    /// Proactive image to a chat: uploaded first in chunks (<c>aibot_upload_media_*</c>, ≤ 512 KB each), then sent by
+    /// its media_id. Each step waits for its ack; a failed step is the result.
+    /// </summary>
+    public async Task<WeComResult> SendImageAsync(string chatId, ReadOnlyMemory<byte> image, string fileName, CancellationToken cancellationToken = default)
+    {
+        var uploaded = await UploadMediaAsync(image, "image", fileName, cancellationToken);
+        if (!uploaded.IsOk || uploaded.Value is not { Length: > 0 } mediaId)
+        {
+            return uploaded;
+        }
+
+        return await RequestAsync(LongConnectionCommands.Send, LongConnectionCommands.NewReqId(LongConnectionCommands.Send, _time),
+            new { chatid = chatId, msgtype = "image", image = new { media_id = mediaId } }, cancellationToken);
+    }
+
+    /// <summary>Size of an upload chunk before Base64 (the SDK's 512 KB).</summary>
+    public const int UploadChunkBytes = 512 * 1024;
+
+    /// <summary>At most this many chunks per upload.</summary>
+    public const int MaxUploadChunks = 100;
+
+    /// <summary>
+    /// Uploads a temporary file (valid 3 days) for <c>aibot_send_msg</c>: init with its size, chunk count and MD5, the
+    /// chunks from index 0 (as the official SDK sends them), finish; the value is the media_id.
+    /// </summary>
+    public async Task<WeComResult<string>> UploadMediaAsync(ReadOnlyMemory<byte> content, string type, string fileName, CancellationToken cancellationToken = default)
+    {
+        var chunks = (content.Length + UploadChunkBytes - 1) / UploadChunkBytes;
+        if (chunks is 0 or > MaxUploadChunks)
+        {
+            return WeComResults.FromCode<string>(WeComErrorCodes.ClientInvalidAddress, "file empty or too large for the long connection");
+        }
+
+#pragma warning disable CA5351 // WeCom's integrity check, not security
+        var md5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(content.Span));
+#pragma warning restore CA5351
+        var init = await RequestAsync(LongConnectionCommands.UploadInit, LongConnectionCommands.NewReqId(LongConnectionCommands.UploadInit, _time),
+            new { type, filename = fileName, total_size = content.Length, total_chunks = chunks, md5 }, cancellationToken);
+        if (AckValue(init, "upload_id") is not { } uploadId)
+        {
+            return init.IsOk ? WeComResults.FromCode<string>(WeComErrorCodes.ClientInvalidResponse, "no upload_id") : WeComResults.Failure<string>(init);
+        }
+
+        for (var i = 0; i < chunks; i++)
+        {
+            var slice = content.Slice(i * UploadChunkBytes, Math.Min(UploadChunkBytes, content.Length - (i * UploadChunkBytes)));
+            var chunk = await RequestAsync(LongConnectionCommands.UploadChunk, LongConnectionCommands.NewReqId(LongConnectionCommands.UploadChunk, _time),
+                new { upload_id = uploadId, chunk_index = i, base64_data = Convert.ToBase64String(slice.Span) }, cancellationToken);
+            if (!chunk.IsOk)
+            {
+                return WeComResults.Failure<string>(chunk);
+            }
+        }
+
+        var finish = await RequestAsync(LongConnectionCommands.UploadFinish, LongConnectionCommands.NewReqId(LongConnectionCommands.UploadFinish, _time),
+            new { upload_id = uploadId }, cancellationToken);
+        return AckValue(finish, "media_id") is { } mediaId
+            ? WeComResults.Success(mediaId)
+            : finish.IsOk ? WeComResults.FromCode<string>(WeComErrorCodes.ClientInvalidResponse, "no media_id") : WeComResults.Failure<string>(finish);
+    }
+
+    private static string? AckValue(WeComResult ack, string name)
+    {
+        if (!ack.IsOk || ack is not WeComResult<string> { Value: { } body })
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetString(name) is { Length: > 0 } value ? value : null;
+    }
 
     /// <summary>
     /// Sends a request frame and waits for its ack. Frames sharing a req_id go one after another,
@@ -403,7 +495,11 @@ public sealed partial class WeComLongConnection
 
             if (pending is not null)
             {
-                pending.TrySetResult(WeComResult.FromCode(errCode, errMsg));
+                // The ack's body (an upload's ids) travels with the result.
+                var result = WeComResult.FromCode(errCode, errMsg);
+                pending.TrySetResult(root.TryGetProperty("body", out var ackBody) && ackBody.ValueKind == JsonValueKind.Object
+                    ? new WeComResult<string>(result.ErrCode, result.ErrMsg, result.Kind, ackBody.GetRawText())
+                    : result);
             }
             else if (reqId.StartsWith(LongConnectionCommands.Subscribe, StringComparison.Ordinal))
             {

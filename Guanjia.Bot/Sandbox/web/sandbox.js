@@ -11,7 +11,14 @@ function markdown(text) {
   return esc(text)
     .replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")
     .replace(/&lt;font color=&quot;(info|comment|warning)&quot;&gt;(.*?)&lt;\/font&gt;/g, '<span class="font-$1">$2</span>')
-    .replace(/^&gt; ?/gm, "│ ");
+    .replace(/^&gt; ?/gm, "│ ")
+    .replace(/&lt;@([A-Za-z0-9_.@-]+)&gt;/g, (_, id) => `<b class="mention">@${esc(nameOf(id))}</b>`);
+}
+
+/** A userid as the people list names them (mentions show names, as WeCom does). */
+function nameOf(id) {
+  const p = state.setup?.people?.find(x => x.userId === id);
+  return p ? p.name : id;
 }
 
 /** A template card as WeCom shows it: source, title, emphasis (the outcome), text, fields, links and buttons. */

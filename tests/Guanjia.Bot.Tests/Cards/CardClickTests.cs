@@ -82,7 +82,11 @@ public sealed partial class CardClickTests(ITestOutputHelper output) : IAsyncLif
         var updated = update.Body.GetProperty("template_card");
         Assert.Equal(taskId, updated.GetProperty("task_id").GetString());
         Assert.Equal("已接单", updated.GetProperty("emphasis_content").GetProperty("title").GetString());
+        Assert.Equal("已由 五华区环卫华山片区 接单", updated.GetProperty("emphasis_content").GetProperty("desc").GetString());
         Assert.False(updated.TryGetProperty("button_list", out _));
+        // The outcome only: the card no longer tells anyone to tap or type.
+        Assert.DoesNotContain("回复", updated.GetProperty("sub_title_text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("回复“接单", card.GetProperty("sub_title_text").GetString(), StringComparison.Ordinal);
         Assert.Equal(TicketStatus.Accepted, await StatusAsync(app, number));
     }
 

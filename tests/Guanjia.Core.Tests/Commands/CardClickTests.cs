@@ -62,6 +62,8 @@ public sealed class CardClickTests : IAsyncLifetime
 
         Assert.Equal(CardClickResult.Done, outcome.Result);
         Assert.Equal("已接单", outcome.Text);
+        // A member not on the roster by name is named by their department.
+        Assert.Equal("已由 五华区环卫华山片区 接单", outcome.By);
         var t = await _h.TicketAsync(n);
         Assert.Equal(TicketStatus.Accepted, t.Status);
         var e = t.Events.OrderBy(x => x.Id).Last();
@@ -137,7 +139,7 @@ public sealed class CardClickTests : IAsyncLifetime
         var card = OutboxCard.FromJson(dispatch.Content)!;
         Assert.Equal([$"accept:{n}", $"reject:{n}", $"done:{n}"], card.Buttons.Select(b => b.Key));
         Assert.Equal($"https://guanjia.example/#/tickets/{n}", card.LinkUrl);
-        Assert.Contains($"接单 {n}", card.Text, StringComparison.Ordinal);
+        Assert.Contains($"接单 {n}", card.Hint, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -210,7 +212,33 @@ public sealed class CardClickTests : IAsyncLifetime
         var card = OutboxCard.FromJson(ask.Content)!;
         Assert.NotEmpty(card.Buttons);
         Assert.All(card.Buttons, b => Assert.StartsWith("recat:1:", b.Key, StringComparison.Ordinal));
-        Assert.Contains("改类 1 代码", card.Text, StringComparison.Ordinal);
+        Assert.Contains("改类 1 代码", card.Hint, StringComparison.Ordinal);
+
+        var code = card.Buttons[0].Key.Split(':')[2];
+        var refused = await _h.ClickAsync("lihua", card.Buttons[0].Key, Wuhuashan);
+        var done = await _h.ClickAsync("chenjing", card.Buttons[0].Key, Wuhuashan);
+        Assert.Equal((CardClickResult.Refused, CardClickResult.Done), (refused.Result, done.Result));
+        Assert.Equal(code, (await _h.TicketAsync(1)).Category);
+    }
+
+    [Fact]
+    public async Task UnsureTriage_InWebhookModeWithTheAppsCallback_AsksTheSecretariesWithCategoryButtons_OneToOne()
+    {
+        _h.Routes = new OutboxRoutes(AppCards: true);
+        var triage = Guanjia.Core.Triage.TicketTriage.Create(Config, RepoPaths.TriageKnowledge);
+        var community = Config.FindCommunity("wuhuashan")!;
+        string[] vague = ["74号院那边情况不太对劲，麻烦有人过来看看", "南路74号院这个事情需要协调一下", "74号院有件事想反映一下，请社区关注", "南路74号院后面那块地方要处理"];
+        var text = vague.FirstOrDefault(t => triage.Triage(t, Config.FindPerson("lihua"), community) is { LowConfidence: true, Candidates.Count: > 0 });
+        Assert.True(text is not null, "no vague report left that triage is unsure about; add one");
+
+        await _h.SayAsync("lihua", text, Wuhuashan, reqId: "r1");
+
+        var ask = Assert.Single(await OutboxOfAsync(1), o => o.Key.EndsWith(":recategorise", StringComparison.Ordinal));
+        Assert.Equal((OutboxChannel.AppUser, OutboxKind.Card, "chenjing"), (ask.Channel, ask.Kind, ask.Target));
+        var card = OutboxCard.FromJson(ask.Content)!;
+        Assert.NotEmpty(card.Buttons);
+        Assert.All(card.Buttons, b => Assert.StartsWith("recat:1:", b.Key, StringComparison.Ordinal));
+        Assert.Contains("改类 1 代码", card.Hint, StringComparison.Ordinal);
 
         var code = card.Buttons[0].Key.Split(':')[2];
         var refused = await _h.ClickAsync("lihua", card.Buttons[0].Key, Wuhuashan);
