@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Guanjia.Core.Intake;
+using Guanjia.Core.Outbox;
 using Guanjia.Core.Storage;
 
 namespace Guanjia.Bot.Intake;
@@ -17,6 +18,7 @@ internal sealed partial class IntakeWorker(
     InboxWriter inbox,
     InboxRetryPolicy policy,
     GuanjiaStorage storage,
+    OutboxSignal outbox,
     IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<IntakeWorker> logger) : BackgroundService
@@ -72,6 +74,8 @@ internal sealed partial class IntakeWorker(
                 }
 
                 var done = await ProcessBatchAsync(batch, bursting ? BurstBudget : BatchBudget, stoppingToken);
+                // The batch's answers and dispatches are committed: the sender need not wait for its next poll.
+                outbox.Wake();
                 // Left over: already claimed by this instance.
                 carry.InsertRange(0, batch.OrderBy(b => b.Id).Skip(done).Select(b => (b.Id, true)));
                 if (bursting)

@@ -11,6 +11,7 @@ internal static class OutboxHosting
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<OutboxOptions>>().Value);
         builder.Services.AddSingleton<OutboxPacing>();
+        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<IOutboxTransport, WeComOutboxTransport>();
         builder.Services.AddScoped<OutboxDispatcher>();
         builder.Services.AddHostedService<OutboxSender>();

@@ -4,10 +4,14 @@ using Microsoft.Extensions.Options;
 
 namespace Guanjia.Bot.Outbox;
 
-/// <summary>The thin loop around <see cref="OutboxDispatcher"/>: a pass whenever there was work, a short rest when there was none.</summary>
+/// <summary>
+/// The thin loop around <see cref="OutboxDispatcher"/>: a pass whenever there was work, a short rest when there was
+/// none, cut short when the intake commits messages (<see cref="OutboxSignal"/>).
+/// </summary>
 internal sealed partial class OutboxSender(
     IServiceScopeFactory scopes,
     InboxWriter inbox,
+    OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider time,
     ILogger<OutboxSender> logger) : BackgroundService
@@ -30,7 +34,7 @@ internal sealed partial class OutboxSender(
 
             if (sent == 0)
             {
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await signal.WaitAsync(options.Value.PollInterval, time, stoppingToken);
             }
         }
     }

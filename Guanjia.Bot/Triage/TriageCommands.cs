@@ -25,6 +25,13 @@ internal static class TriageCommands
             var k = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 5;
             var knowledge = TriageKnowledge.Load(KnowledgeDirectory);
             var corpus = knowledge.Examples.Where(e => config.FindCategory(e.Category) is not null).ToList();
+            if (Array.IndexOf(args, "--dump") is var d and >= 0 && d + 1 < args.Length)
+            {
+                using var dump = File.CreateText(args[d + 1]);
+                TriageEvaluation.DumpOutOfFold(config, knowledge, corpus, k, dump);
+                return 0;
+            }
+
             if (args.Contains("--tune"))
             {
                 await output.WriteAsync(TriageEvaluation.Tune(config, knowledge, corpus, k));

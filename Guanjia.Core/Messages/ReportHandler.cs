@@ -57,7 +57,7 @@ public sealed partial class ReportHandler(
             TicketLifecycle.Record(ticket, TicketEventKinds.PhotoFailed, TicketActors.System, now, string.Join("；", failures));
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Saved with the rest of the message (IntakeProcessor): the duplicate look-up reads only other tickets.
         var duplicate = await FindDuplicateAsync(ticket, cancellationToken);
         if (duplicate is { } d)
         {

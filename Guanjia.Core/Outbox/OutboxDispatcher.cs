@@ -10,8 +10,9 @@ namespace Guanjia.Core.Outbox;
 
 /// <summary>
 /// The outbox rules: which messages are due, in what order, how fast, what is retried and when, when a
-/// reply goes another way, what is held or dropped and who is told. Each send is marked in its own small
-/// transaction right after WeCom answers, so a crash can repeat at most the one message in flight.
+/// reply goes another way, what is held or dropped and who is told. Sends go out in waves of one message per
+/// destination, each wave marked in one small transaction right after WeCom answers, so a crash can repeat at
+/// most the messages of the one wave in flight.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     GuanjiaDbContext db,
@@ -44,9 +45,15 @@ public sealed partial class OutboxDispatcher(
             .OrderByDescending(m => m.Priority)
             .ThenBy(m => m.Id);
 
-    /// <summary>Sends every due message once; returns how many were handed to WeCom.</summary>
-    /// <param name="cancellationToken">Stops between sends; a started send is always recorded.</param>
-    /// <param name="beforeSend">Called before each send (the host slows down while callbacks arrive in bursts).</param>
+    /// <summary>
+    /// Sends every due message once; returns how many were handed to WeCom. Messages go out in waves: the
+    /// first due message of each destination (up to <see cref="OutboxOptions.Parallelism"/>) at the same time,
+    /// then their outcomes in one transaction, then the next wave. A destination has at most one message in a
+    /// wave and its next one waits for the wave's marking, so it keeps its order, and a crash can repeat at
+    /// most the one wave in flight.
+    /// </summary>
+    /// <param name="cancellationToken">Stops between waves; a started wave is always recorded.</param>
+    /// <param name="beforeSend">Called before each wave (the host slows down while callbacks arrive in bursts).</param>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken, Func<CancellationToken, Task>? beforeSend = null)
     {
         var now = time.GetUtcNow();
@@ -62,66 +69,107 @@ public sealed partial class OutboxDispatcher(
         }
 
         var waiting = new HashSet<string>(StringComparer.Ordinal);
+        // A reply that falls back is tried again at once on its new channel (the person hears back sooner): two sends at most.
+        var sends = new Dictionary<OutboxMessage, int>(ReferenceEqualityComparer.Instance);
+        var wave = new List<OutboxMessage>(options.Parallelism);
+        var inWave = new HashSet<string>(StringComparer.Ordinal);
         var attempted = 0;
-        foreach (var message in due)
+        while (!cancellationToken.IsCancellationRequested)
         {
-            // A reply that falls back is tried again at once on its new channel: the person hears back sooner.
-            for (var tries = 0; tries < 2; tries++)
+            wave.Clear();
+            inWave.Clear();
+            foreach (var message in due)
             {
-                var step = await StepAsync(message, waiting, beforeSend, cancellationToken);
-                attempted += step.Attempted ? 1 : 0;
-                if (!step.FellBack)
+                if (wave.Count == options.Parallelism)
                 {
                     break;
                 }
+
+                // Once one message of a destination waits, the later ones wait too; one per destination in a wave.
+                if (message.State != OutboxState.Pending || sends.GetValueOrDefault(message) >= 2
+                    || waiting.Contains(message.Target) || !inWave.Add(message.Target))
+                {
+                    continue;
+                }
+
+                var target = message.Target;
+                if (await ReadyAsync(message, waiting, inWave, cancellationToken))
+                {
+                    wave.Add(message);
+                }
+                else
+                {
+                    inWave.Remove(target);
+                }
             }
+
+            if (wave.Count == 0)
+            {
+                await SaveAsync();
+                break;
+            }
+
+            if (beforeSend is not null)
+            {
+                await beforeSend(cancellationToken);
+            }
+
+            var channels = wave.Select(m => m.Channel).ToArray();
+            // Started in order, answered in any order; recorded in order.
+            var results = await Task.WhenAll(wave.Select(m => transport.SendAsync(m, CancellationToken.None)));
+            for (var i = 0; i < wave.Count; i++)
+            {
+                var message = wave[i];
+                message.Attempts++;
+                sends[message] = sends.GetValueOrDefault(message) + 1;
+                metrics.RecordSend(channels[i], results[i]);
+                if (!await ApplyAsync(message, results[i]))
+                {
+                    waiting.Add(message.Target);
+                }
+
+                // Sent, dropped or held: done. Still pending on the same channel: it waits (retry). On another channel: it fell back.
+                if (message.State == OutboxState.Pending && message.Channel == channels[i])
+                {
+                    sends[message] = 2;
+                }
+            }
+
+            attempted += wave.Count;
+            await SaveAsync();
         }
 
         return attempted;
     }
 
-    private async Task<(bool Attempted, bool FellBack)> StepAsync(
-        OutboxMessage message, HashSet<string> waiting, Func<CancellationToken, Task>? beforeSend, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the message may go in this wave: a reply whose address cannot be used goes another way first;
+    /// a removed robot's messages are held; a destination without a send permit waits.
+    /// </summary>
+    private async Task<bool> ReadyAsync(OutboxMessage message, HashSet<string> waiting, HashSet<string> inWave, CancellationToken cancellationToken)
     {
-        // Once one message of a destination waits, the later ones wait too.
-        if (waiting.Contains(message.Target) || message.State != OutboxState.Pending)
-        {
-            return (false, false);
-        }
-
         if (IsReply(message.Channel) && Unusable(message) is { } code)
         {
-            await FallBackAsync(message, code, code == ExpiredAddressCode ? "expired" : "invalid");
-            return (false, message.State == OutboxState.Pending);
+            FallBack(message, code, code == ExpiredAddressCode ? "expired" : "invalid");
+            if (message.State != OutboxState.Pending || waiting.Contains(message.Target) || !inWave.Add(message.Target))
+            {
+                return false;
+            }
         }
 
         if (message.Channel == OutboxChannel.Robot && pacing.IsRobotRemoved(message.Target))
         {
             await HoldRobotAsync(message.Target, cancellationToken);
-            return (false, false);
+            return false;
         }
 
         if (!pacing.TryAcquire(message))
         {
             waiting.Add(message.Target);
-            return (false, false);
+            return false;
         }
 
-        if (beforeSend is not null)
-        {
-            await beforeSend(cancellationToken);
-        }
-
-        var channel = message.Channel;
-        var result = await transport.SendAsync(message, cancellationToken);
-        message.Attempts++;
-        metrics.RecordSend(channel, result);
-        if (!await ApplyAsync(message, result))
-        {
-            waiting.Add(message.Target);
-        }
-
-        return (true, channel != message.Channel && message.State == OutboxState.Pending);
+        return true;
     }
 
     /// <summary>Records the outcome; false when the destination must wait.</summary>
@@ -135,23 +183,22 @@ public sealed partial class OutboxDispatcher(
                 message.SentAt = now;
                 // A reply sent another way keeps saying so; other errors are history once it is sent.
                 message.LastError = message.LastError?.StartsWith("fallback:", StringComparison.Ordinal) == true ? message.LastError : null;
-                await SaveAsync();
                 return true;
 
             case OutboxFailure.RateLimited:
                 // WeCom blocks for the whole window; calling sooner only extends the block.
                 var until = now + options.RateLimitWindow;
                 pacing.Pause(message.Target, until);
-                return await RetryAtAsync(message, result, until);
+                return RetryAt(message, result, until);
 
             case OutboxFailure.Transient or OutboxFailure.TokenRejected or OutboxFailure.Configuration:
                 if (IsReply(message.Channel) && message.Attempts >= options.ResponseUrlAttempts)
                 {
-                    await FallBackAsync(message, result.Code, "failing");
+                    FallBack(message, result.Code, "failing");
                     return true;
                 }
 
-                return await RetryAtAsync(message, result, now + options.Backoff(message.Attempts));
+                return RetryAt(message, result, now + options.Backoff(message.Attempts));
 
             case OutboxFailure.RobotRemoved when message.Channel == OutboxChannel.Robot:
                 pacing.MarkRobotRemoved(message.Target);
@@ -167,25 +214,23 @@ public sealed partial class OutboxDispatcher(
                     message.State = OutboxState.Sent;
                     message.SentAt = now;
                     message.LastError = $"presumed-delivered:{result.Code}";
-                    await SaveAsync();
                     return true;
                 }
 
-                await FallBackAsync(message, result.Code, "refused");
+                FallBack(message, result.Code, "refused");
                 return true;
 
             default:
-                await DropAsync(message, result.Code);
+                Drop(message, result.Code);
                 return true;
         }
     }
 
-    private async Task<bool> RetryAtAsync(OutboxMessage message, OutboxSendResult result, DateTimeOffset at)
+    private bool RetryAt(OutboxMessage message, OutboxSendResult result, DateTimeOffset at)
     {
         message.NextAttemptAt = at;
         message.LastError = $"{result.Failure}:{result.Code}" + (result.MayHaveArrived || MayHaveArrived(message) ? MaybeMark : "");
         LogRetry(logger, message.Id, message.TicketNumber, result.Code, result.Failure, at - time.GetUtcNow());
-        await SaveAsync();
         return false;
     }
 
@@ -216,12 +261,12 @@ public sealed partial class OutboxDispatcher(
     /// Sends a reply another way to the person it answers: in the community group they wrote in, by its robot
     /// with them mentioned; otherwise through the app to their 1:1 chat. Same row, so the key stays unique.
     /// </summary>
-    private async Task FallBackAsync(OutboxMessage message, int code, string reason)
+    private void FallBack(OutboxMessage message, int code, string reason)
     {
         var group = message.Conversation is { } chat ? config.FindCommunityByChatId(chat) : null;
         if (message.Recipient is not { Length: > 0 } person)
         {
-            await DropAsync(message, code);
+            Drop(message, code);
             return;
         }
 
@@ -251,7 +296,6 @@ public sealed partial class OutboxDispatcher(
         message.LastError = $"fallback:{reason}:{code}";
         metrics.RecordFallback(reason);
         LogFallback(logger, message.Id, message.TicketNumber, reason, message.Channel);
-        await SaveAsync();
     }
 
     /// <summary>Keeps every pending message of a removed robot and tells the street office once.</summary>
@@ -273,11 +317,9 @@ public sealed partial class OutboxDispatcher(
             var total = await db.Outbox.CountAsync(m => m.State == OutboxState.Held && m.Target == robotKey, cancellationToken) + held.Count;
             TellStreetOffice(key, OutboxTexts.RobotRemoved(GroupName(robotKey), total), avoidRobot: robotKey);
         }
-
-        await SaveAsync();
     }
 
-    private async Task DropAsync(OutboxMessage message, int code)
+    private void Drop(OutboxMessage message, int code)
     {
         message.State = OutboxState.Dropped;
         message.LastError = $"Dropped:{code}";
@@ -290,8 +332,6 @@ public sealed partial class OutboxDispatcher(
             var group = message.Channel == OutboxChannel.Robot ? GroupName(message.Target) : "个人";
             TellStreetOffice($"outbox:dropped:{message.Id}", OutboxTexts.Dropped(message.TicketNumber, group, code), avoidRobot: message.Target);
         }
-
-        await SaveAsync();
     }
 
     private void TellStreetOffice(string key, string text, string avoidRobot)
@@ -321,7 +361,7 @@ public sealed partial class OutboxDispatcher(
     private static string Fingerprint(string robotKey) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(robotKey)))[..16];
 
-    // Its own small transaction per message: the window between "WeCom took it" and "marked sent" stays one row.
+    // One small transaction per wave: the window between "WeCom took it" and "marked sent" stays one wave.
     private Task<int> SaveAsync() => db.SaveChangesAsync(CancellationToken.None);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Outbox {OutboxId} for ticket #{Ticket} dropped on permanent WeCom error {ErrCode}; the street office is told")]

@@ -33,8 +33,16 @@ public sealed class OutboxOptions
     [Range(1, 100)]
     public int ResponseUrlAttempts { get; set; } = 4;
 
+    /// <summary>Due messages read per pass.</summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>
+    /// Messages sent at the same time, each to a different destination (a wave, marked in one transaction): WeCom
+    /// answers in tens of milliseconds, so one at a time would be a few dozen messages a second.
+    /// </summary>
+    [Range(1, 256)]
+    public int Parallelism { get; set; } = 16;
 
     /// <summary>How often the sender looks for due messages when it found none.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]

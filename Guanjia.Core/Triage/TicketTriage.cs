@@ -177,6 +177,8 @@ public sealed class TicketTriage
 
     private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
     {
+        // Voice-to-text and terse reports space their words (电线 垂到 地上): cues are read across such spaces.
+        normalized = UrgencyDetector.Compact(normalized);
         var urgency = Current.Urgency;
         return new(
             _urgency.Find(normalized),
@@ -195,7 +197,7 @@ public sealed class TicketTriage
         var inputs = list.Select(e => (Input: Prepare(TextNormalizer.Normalize(e.Text)), Example: e)).ToList();
         var model = CategoryModel.Train(Codes, inputs.Select(x => (x.Input, x.Example.Category)));
         var codes = TriageModelStore.UrgencyCodes;
-        var urgency = CategoryModel.Train(codes, inputs.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])));
+        var urgency = CategoryModel.Train(codes, inputs.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])), CategoryModel.UrgencyTrainer);
         var manifest = new TriageModelManifest
         {
             CorpusHash = TriageModelManifest.HashOf(list),

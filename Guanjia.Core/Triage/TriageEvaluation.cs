@@ -289,6 +289,39 @@ public static class TriageEvaluation
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Writes, per report, what the decision reads out of fold (model probabilities, the urgency signals,
+    /// the learned urgency probability) as JSON lines, for studying the urgency and category decisions offline.
+    /// </summary>
+    public static void DumpOutOfFold(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k, TextWriter output)
+    {
+        for (var fold = 0; fold < k; fold++)
+        {
+            var train = reports.Where((_, i) => i % k != fold).ToList();
+            var triage = new TicketTriage(config, knowledge with { Examples = train });
+            foreach (var report in reports.Where((_, i) => i % k == fold))
+            {
+                var (model, stripped, urgency) = triage.Explain(report.Text);
+                var combined = triage.Classifier.Combine(stripped, model, triage.Settings);
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    text = report.Text,
+                    category = report.Category,
+                    urgent = report.Urgent,
+                    model,
+                    combined,
+                    cue = urgency.Cue?.Cue,
+                    kind = urgency.Cue?.Kind,
+                    corroborate = urgency.Cue?.Corroborate ?? false,
+                    quiet = urgency.Quiet,
+                    namesCue = urgency.NamesCue,
+                    allClear = urgency.AllClear,
+                    learned = urgency.Learned,
+                }));
+            }
+        }
+    }
+
     /// <summary>The labelled department: the labelled category routed with the labelled compound.</summary>
     private static string ExpectedDepartment(CommunityConfig config, LabelledReport report, CommunityInfo community)
     {

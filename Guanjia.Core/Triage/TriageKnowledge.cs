@@ -80,6 +80,15 @@ public sealed record UrgentRules(
 
     public IReadOnlyList<string> AllClear { get; init; } = [];
 
+    /// <summary>Time words that put a cue in the past when they stand earlier in its clause (上个月旁边小区着火, 以前有老人摔倒过).</summary>
+    public IReadOnlyList<string> Past { get; init; } = [];
+
+    /// <summary>Words that make a cue a question of what could happen when they follow it in its clause (着火了咋个跑).</summary>
+    public IReadOnlyList<string> HypotheticalsAfter { get; init; } = [];
+
+    /// <summary>Phrases that contain a cue but name nothing dangerous (网线断了, 被电信诈骗, 全是烟头): a cue inside them is not read.</summary>
+    public IReadOnlyList<string> Harmless { get; init; } = [];
+
     /// <summary>Every cue of every kind.</summary>
     public IReadOnlyList<string> Cues => [.. Hazards.Values.SelectMany(c => c)];
 }
@@ -195,6 +204,9 @@ public sealed record TriageKnowledge(
         {
             Corroborate = corroborate,
             AllClear = OptionalList("allClear") ?? [],
+            Past = OptionalList("past") ?? [],
+            HypotheticalsAfter = OptionalList("hypotheticalsAfter") ?? [],
+            Harmless = OptionalList("harmless") ?? [],
         };
     }
 

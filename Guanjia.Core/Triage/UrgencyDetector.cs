@@ -11,10 +11,12 @@ internal readonly record struct UrgentCueMatch(string Cue, string Kind, bool Cor
 /// negated right before it (没有冒烟, 万一着火), not settled later in the report (已经灭了,
 /// 已经找到了), and not inside a non-urgent context (消防演练).
 /// </summary>
-internal sealed class UrgencyDetector
+internal sealed partial class UrgencyDetector
 {
     // How far back (within one clause) a negation may stand: "没有明显冒烟", not "没多久就冒烟".
     private const int NegationReach = 3;
+
+    private static readonly System.Buffers.SearchValues<char> StillGoing = System.Buffers.SearchValues.Create("就一还");
 
     private readonly UrgentRules _rules;
     private readonly (string Cue, string Kind)[] _cues;
@@ -32,6 +34,13 @@ internal sealed class UrgencyDetector
     }
 
     public bool IsCue(string phrase) => _cueSet.Contains(phrase);
+
+    /// <summary>The text with spaces between two Chinese characters removed (电线 垂到 地上 → 电线垂到地上).</summary>
+    public static string Compact(string normalized) =>
+        normalized.Contains(' ', StringComparison.Ordinal) ? SpaceBetweenHanzi().Replace(normalized, "") : normalized;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=\p{IsCJKUnifiedIdeographs}) +(?=\p{IsCJKUnifiedIdeographs})")]
+    private static partial System.Text.RegularExpressions.Regex SpaceBetweenHanzi();
 
     /// <summary>A drill, a talk or a lesson: nothing is in danger, whatever the words.</summary>
     /// <remarks>A denied context does not count: 不是演练，是真的着火了 is a fire.</remarks>
@@ -58,6 +67,7 @@ internal sealed class UrgencyDetector
             return null;
         }
 
+        normalized = WithoutHarmless(normalized);
         foreach (var (cue, kind) in _cues)
         {
             var from = 0;
@@ -69,7 +79,8 @@ internal sealed class UrgencyDetector
                     break;
                 }
 
-                if (!IsNegated(normalized, at) && !IsSettledAfter(normalized, at + cue.Length))
+                if (!IsNegated(normalized, at) && !IsSettledAfter(normalized, at + cue.Length, kind)
+                    && !IsPast(normalized, at, cue.Length) && !IsHypotheticalAfter(normalized, at + cue.Length))
                 {
                     return new UrgentCueMatch(cue, kind, _corroborate.Contains(cue));
                 }
@@ -86,7 +97,76 @@ internal sealed class UrgencyDetector
         _rules.AllClear.Any(c => normalized.Contains(c, StringComparison.Ordinal));
 
     /// <summary>Some cue is named at all, negated or settled or not (没冒烟 names smoke): then the rules, not the learned model, decide.</summary>
-    public bool NamesAnyCue(string normalized) => _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
+    public bool NamesAnyCue(string normalized)
+    {
+        normalized = WithoutHarmless(normalized);
+        return _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
+    }
+
+    /// <summary>The text with harmless phrases that contain a cue (网线断了, 全是烟头) blanked.</summary>
+    private string WithoutHarmless(string normalized)
+    {
+        foreach (var phrase in _rules.Harmless)
+        {
+            if (normalized.Contains(phrase, StringComparison.Ordinal))
+            {
+                normalized = normalized.Replace(phrase, new string(' ', phrase.Length), StringComparison.Ordinal);
+            }
+        }
+
+        return normalized;
+    }
+
+    /// <summary>A past time word earlier in the cue's clause (上个月…着火), or the experiential 过 right after it (摔倒过).</summary>
+    private bool IsPast(string normalized, int cueStart, int cueLength)
+    {
+        var end = cueStart + cueLength;
+        if (end < normalized.Length && normalized[end] == '过'
+            && (end + 1 == normalized.Length || TextNormalizer.IsBoundary(normalized[end + 1]) || "一几两好的了".Contains(normalized[end + 1])))
+        {
+            return true;
+        }
+
+        var clauseStart = cueStart;
+        while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
+        {
+            clauseStart--;
+        }
+
+        // 昨晚就没回家, 去年开始就有点糊涂: what began then is still going on.
+        var before = normalized.AsSpan(clauseStart, cueStart - clauseStart);
+        foreach (var word in _rules.Past)
+        {
+            var at = before.IndexOf(word, StringComparison.Ordinal);
+            if (at >= 0 && !before[(at + word.Length)..].ContainsAny(StillGoing))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A hypothetical question later in the cue's clause: 着起火来咋个整, 着火了咋个跑.</summary>
+    private bool IsHypotheticalAfter(string normalized, int from)
+    {
+        var clauseEnd = from;
+        while (clauseEnd < normalized.Length && !TextNormalizer.IsBoundary(normalized[clauseEnd]))
+        {
+            clauseEnd++;
+        }
+
+        var after = normalized.AsSpan(from, clauseEnd - from);
+        foreach (var word in _rules.HypotheticalsAfter)
+        {
+            if (after.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The text with denied cues blanked (还没有冒烟 → 还没有; 万一着火 stays), so the classifier does not read a hazard that is denied.</summary>
     public string WithoutNegatedCues(string normalized)
@@ -133,6 +213,7 @@ internal sealed class UrgencyDetector
         return false;
     }
 
-    private bool IsSettledAfter(string normalized, int from) =>
-        _rules.Resolved.Any(r => normalized.IndexOf(r, from, StringComparison.Ordinal) >= 0);
+    // A fire put out does not settle a gas smell (灶上的火已经灭了但是阀门开着).
+    private bool IsSettledAfter(string normalized, int from, string kind) =>
+        _rules.Resolved.Any(r => !(kind == "gas" && r.Contains('灭', StringComparison.Ordinal)) && normalized.IndexOf(r, from, StringComparison.Ordinal) >= 0);
 }

@@ -15,7 +15,7 @@ internal enum IngestModes
 internal sealed record IngestOptions(
     TimeSpan Duration, TimeSpan Warmup, int Concurrency, string RepoRoot, string BotDll, TimeSpan DrainTimeout,
     IngestModes Modes, string Storage, string? Postgres, int Instances, int Reports, double Rate,
-    TimeSpan LatencyWarmup, TimeSpan LatencyDuration, int Communities, int CompoundsPerCommunity)
+    TimeSpan LatencyWarmup, TimeSpan LatencyDuration, int Communities, int CompoundsPerCommunity, int TicketWarmup)
 {
     public bool IsPostgres => Storage == "postgres";
 
@@ -30,6 +30,7 @@ internal sealed record IngestOptions(
         var postgres = Environment.GetEnvironmentVariable("GUANJIA_BENCH_POSTGRES");
         var instances = 1;
         var reports = 60_000;
+        var ticketWarmup = 0;
         var rate = 200.0;
         var latencyWarmup = TimeSpan.FromSeconds(10);
         var latencyDuration = TimeSpan.FromSeconds(30);
@@ -51,6 +52,7 @@ internal sealed record IngestOptions(
                 case "--postgres": postgres = value; break;
                 case "--instances": instances = Int(value); break;
                 case "--reports": reports = Int(value); break;
+                case "--ticket-warmup": ticketWarmup = Int(value); break;
                 case "--rate": rate = double.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--latency-warmup": latencyWarmup = Seconds(value); break;
                 case "--latency-duration": latencyDuration = Seconds(value); break;
@@ -80,7 +82,7 @@ internal sealed record IngestOptions(
         root ??= FindRepoRoot();
         bot ??= Path.Combine(root, "Guanjia.Bot", "bin", "Release", "net10.0", "Guanjia.Bot.dll");
         return new IngestOptions(duration, warmup, concurrency, root, bot, drain, modes, storage, postgres, instances, reports, rate,
-            latencyWarmup, latencyDuration, communities, compounds);
+            latencyWarmup, latencyDuration, communities, compounds, ticketWarmup);
     }
 
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));

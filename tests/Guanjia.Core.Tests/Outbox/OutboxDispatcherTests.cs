@@ -31,6 +31,57 @@ public sealed class OutboxDispatcherTests : IDisposable
         Assert.All(_world.Rows(), m => Assert.Equal(OutboxState.Sent, m.State));
     }
 
+    [Fact]
+    public async Task Send_ToDifferentDestinations_GoesOutTogether_UpToTheParallelism_OneAtATimePerDestination()
+    {
+        _world.Options.Parallelism = 2;
+        _world.ToRobot("sanitation-1", SanitationRobot);
+        _world.ToRobot("sanitation-2", SanitationRobot);
+        _world.ToRobot("fire", FireRobot);
+        _world.ToRobot("street", StreetRobot);
+        var inFlight = 0;
+        var most = 0;
+        var waves = new List<string[]>();
+        var current = new List<string>();
+        var together = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _world.Transport
+            .Setup(t => t.SendAsync(It.IsAny<OutboxMessage>(), It.IsAny<CancellationToken>()))
+            .Returns(async (OutboxMessage m, CancellationToken _) =>
+            {
+                Task gate;
+                lock (waves)
+                {
+                    current.Add(m.Key);
+                    most = Math.Max(most, ++inFlight);
+                    gate = together.Task;
+                    if (inFlight == 2)
+                    {
+                        together.SetResult();
+                    }
+                }
+
+                // Answered only once two sends are in flight together (sent one by one, this times out).
+                await gate.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+                lock (waves)
+                {
+                    if (--inFlight == 0)
+                    {
+                        waves.Add([.. current]);
+                        current.Clear();
+                        together = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                }
+
+                return OutboxSendResult.Ok;
+            });
+
+        await _world.PassAsync();
+
+        Assert.Equal(2, most);
+        Assert.Equal([["sanitation-1", "fire"], ["sanitation-2", "street"]], waves);
+        Assert.All(_world.Rows(), m => Assert.Equal(OutboxState.Sent, m.State));
+    }
+
     [Theory]
     [InlineData(OutboxFailure.Transient, -1003)] // HTTP 5xx
     [InlineData(OutboxFailure.Transient, -1001)] // timeout

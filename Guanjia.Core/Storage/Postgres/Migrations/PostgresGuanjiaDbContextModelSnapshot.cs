@@ -824,6 +824,8 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
 
                     b.HasIndex("Compound", "Category", "CreatedAt");
 
+                    b.HasIndex("Reporter", "Conversation", "CreatedAt");
+
                     b.ToTable("Tickets");
                 });
 
@@ -874,6 +876,8 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TicketNumber");
+
+                    b.HasIndex("By", "Kind", "At");
 
                     b.ToTable("TicketEvents");
                 });

@@ -791,6 +791,8 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
 
                     b.HasIndex("Compound", "Category", "CreatedAt");
 
+                    b.HasIndex("Reporter", "Conversation", "CreatedAt");
+
                     b.ToTable("Tickets");
                 });
 
@@ -839,6 +841,8 @@ namespace Guanjia.Core.Storage.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TicketNumber");
+
+                    b.HasIndex("By", "Kind", "At");
 
                     b.ToTable("TicketEvents");
                 });
