@@ -81,7 +81,16 @@ internal sealed partial class LongConnectionService(
                     // A newer connection took over. Not reconnecting at once (that would ping-pong); the lease is left
                     // to run out and competed for like a lost one.
                     LogKickedStandby(logger);
-                    await Task.Delay(LeaseDuration, time, stoppingToken);
+                    try
+                    {
+                        await Task.Delay(LeaseDuration, time, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await ReleaseAsync();
+                        return;
+                    }
+
                     break;
                 default:
                     if (lost)

@@ -18,7 +18,7 @@ internal sealed record CategoryGuess(string Code, string BestCode, double Confid
 /// </param>
 public sealed record ClassifierSettings(double PhraseWeight, double Temperature, double AskBelow, double UrgentAbove, double CorroborateAbove = 0.15, double AlwaysUrgentAbove = 0)
 {
-    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.5, CorroborateAbove: 0.1, AlwaysUrgentAbove: 0.1);
+    public static ClassifierSettings Default { get; } = new(PhraseWeight: 0.5, Temperature: 1.0, AskBelow: 0.5, UrgentAbove: 0.4, CorroborateAbove: 0.1, AlwaysUrgentAbove: 0.1);
 }
 
 /// <summary>

@@ -21,6 +21,9 @@ internal sealed partial class UrgencyDetector
     private readonly UrgentRules _rules;
     private readonly (string Cue, string Kind)[] _cues;
     private readonly HashSet<string> _cueSet;
+
+    // Every cue at once (Aho-Corasick): most reports name none, and then no cue is searched one by one.
+    private readonly System.Buffers.SearchValues<string> _anyCue;
     private readonly HashSet<string> _corroborate;
 
     public UrgencyDetector(UrgentRules rules)
@@ -31,6 +34,7 @@ internal sealed partial class UrgencyDetector
         _cues = [.. rules.Hazards.SelectMany(h => h.Value.Select(c => (c, h.Key)))
             .OrderBy(c => _corroborate.Contains(c.c)).ThenByDescending(c => c.c.Length)];
         _cueSet = new HashSet<string>(_cues.Select(c => c.Cue), StringComparer.Ordinal);
+        _anyCue = System.Buffers.SearchValues.Create([.. _cueSet], StringComparison.Ordinal);
     }
 
     public bool IsCue(string phrase) => _cueSet.Contains(phrase);
@@ -68,6 +72,11 @@ internal sealed partial class UrgencyDetector
         }
 
         normalized = WithoutHarmless(normalized);
+        if (!normalized.AsSpan().ContainsAny(_anyCue))
+        {
+            return null;
+        }
+
         foreach (var (cue, kind) in _cues)
         {
             var from = 0;
@@ -100,7 +109,7 @@ internal sealed partial class UrgencyDetector
     public bool NamesAnyCue(string normalized)
     {
         normalized = WithoutHarmless(normalized);
-        return _cues.Any(c => normalized.Contains(c.Cue, StringComparison.Ordinal));
+        return normalized.AsSpan().ContainsAny(_anyCue);
     }
 
     /// <summary>The text with harmless phrases that contain a cue (网线断了, 全是烟头) blanked.</summary>
@@ -171,6 +180,11 @@ internal sealed partial class UrgencyDetector
     /// <summary>The text with denied cues blanked (还没有冒烟 → 还没有; 万一着火 stays), so the classifier does not read a hazard that is denied.</summary>
     public string WithoutNegatedCues(string normalized)
     {
+        if (!normalized.AsSpan().ContainsAny(_anyCue))
+        {
+            return normalized;
+        }
+
         char[]? chars = null;
         foreach (var (cue, _) in _cues)
         {

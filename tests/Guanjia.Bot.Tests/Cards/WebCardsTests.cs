@@ -21,7 +21,7 @@ namespace Guanjia.Bot.Tests.Cards;
 /// over the long connection a group known only by its chat id gets everything through the bot, photos included.
 /// </summary>
 #pragma warning disable CA1001 // disposed by xunit through IAsyncLifetime
-public sealed partial class WebCardsTests : IAsyncLifetime
+public sealed partial class WebCardsTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 #pragma warning restore CA1001
 {
     private const string WuhuashanGroup = "wrkSFfCgAAwuhuashan";
@@ -117,7 +117,10 @@ public sealed partial class WebCardsTests : IAsyncLifetime
 
         // The reporter's click rates and closes it; the card shows the outcome to everyone, buttons gone.
         var code = _factory.WeCom.IssueResponseCode();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var clicked = await AppClickAsync(client, "lihua", $"rate:{number}:1", taskId, code);
+        output.WriteLine($"app card click answered (card updated) after {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"the click took {stopwatch.Elapsed}");
         Assert.Equal(HttpStatusCode.OK, clicked.StatusCode);
         Assert.Empty(await clicked.Content.ReadAsByteArrayAsync());
         var update = await OneAsync(m => m.Kind == RecordedMessageKind.CardUpdate && m.Target == code);

@@ -79,6 +79,29 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         await (holder == a ? b : a).StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task KickedConnection_DoesNotReconnectAtOnce_ButCompetesAgainOnceTheLeaseHasRunOut()
+    {
+        var (service, connection) = Instance(_factory.Services.GetRequiredService<GuanjiaStorage>());
+        await service.StartAsync(CancellationToken.None);
+        await UntilAsync(() => connection.IsAuthenticated);
+
+        // A newer connection for the same bot (another deployment, a developer's laptop) took over.
+        await _server.KickAsync();
+        await UntilAsync(() => !connection.IsAuthenticated);
+        _time.Advance(LongConnectionService.LeaseCheck);
+        await Task.Delay(200);
+        Assert.Equal(1, _server.Subscriptions);
+
+        _time.Advance(LongConnectionService.LeaseDuration);
+        await Task.Delay(100);
+        _time.Advance(LongConnectionService.LeaseCheck);
+        await UntilAsync(() => connection.IsAuthenticated);
+        Assert.Equal(2, _server.Subscriptions);
+
+        await service.StopAsync(CancellationToken.None);
+    }
+
     private (LongConnectionService Service, WeComLongConnection Connection) Instance(GuanjiaStorage storage)
     {
         var services = _factory.Services;
