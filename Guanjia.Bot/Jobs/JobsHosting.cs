@@ -21,6 +21,12 @@ public sealed class JobsOptions : IValidatableObject
     /// <summary>False runs no scheduler (tests); the jobs can still be run through the API.</summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Quartz's scheduler name: the instances of one deployment on PostgreSQL share it (it names their cluster).
+    /// Quartz keeps one scheduler per name in a process, so hosts side by side in one process (tests) need their own.
+    /// </summary>
+    public string SchedulerName { get; set; } = "QuartzScheduler";
+
     public string ReminderScan { get; set; } = "0 0/5 * * * ?";
     public string DailyDigest { get; set; } = "0 0 18 * * ?";
     public string OverdueList { get; set; } = "0 30 8 * * ?";
@@ -103,7 +109,7 @@ internal static class JobsHosting
         var storage = builder.Services.Select(d => d.ImplementationInstance).OfType<GuanjiaStorage>().SingleOrDefault()
             ?? throw new InvalidOperationException("AddGuanjiaStorage must come before AddGuanjiaJobs.");
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        services.AddQuartz(q =>
+        services.AddQuartz([new("quartz.scheduler.instanceName", options.SchedulerName)], q =>
         {
             q.UsePersistentStore(store =>
             {

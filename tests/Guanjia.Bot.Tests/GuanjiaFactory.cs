@@ -82,6 +82,8 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Media:Root", Path.Combine(_twinOf?._dir ?? _dir, "media"));
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Jobs:Enabled", SchedulerEnabled ? "true" : "false");
+        // Quartz keeps one scheduler per name in a process: each deployment under test gets its own.
+        builder.UseSetting("Jobs:SchedulerName", "guanjia-" + (_twinOf ?? this).GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("WeCom:ApiBaseUrl", WeCom.BaseAddress.ToString());
         builder.UseSetting("WeCom:CorpId", WeCom.CorpId);
         builder.UseSetting("WeCom:Secret", WeCom.Secret);

@@ -133,6 +133,10 @@ public sealed class TwoInstanceTests : IAsyncLifetime
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("The two instances did not finish their work in time.");
+        var left = await _first.WithDbAsync(async db =>
+            $"inbox unprocessed: {string.Join(", ", await db.Inbox.Where(m => m.ProcessedAt == null).Select(m => m.Attempts + " attempts, " + m.LastError).ToListAsync())}; outbox pending: "
+            + string.Join(", ", await db.Outbox.Where(m => m.State == OutboxState.Pending)
+                .Select(m => m.Key + " (" + m.Channel + ", attempts " + m.Attempts + ", " + m.LastError + ")").ToListAsync()));
+        throw new TimeoutException("The two instances did not finish their work in time: " + left);
     }
 }
