@@ -11,6 +11,6 @@ public static class OutboxTexts
         (ticket is { } n ? $"【小巷管家】工单 #{n} 发往“{groupName}”的一条消息未能送达" : $"【小巷管家】发往“{groupName}”的一条消息未能送达")
         + $"（企业微信错误 {code}）。请在后台查看，并电话或当面通知对方。";
 
-    /// <summary>A reply that could not go back through the bot's response_url, posted in the group with the person mentioned.</summary>
+    /// <summary>The bot's markdown with the person mentioned first (<c>&lt;@userid&gt;</c>), e.g. a reply posted in the group.</summary>
     public static string MentionReply(string userId, string markdown) => $"<@{userId}> {markdown}";
 }

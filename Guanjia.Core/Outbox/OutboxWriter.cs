@@ -162,9 +162,8 @@ public sealed class OutboxWriter(GuanjiaDbContext db, TimeProvider time)
     public bool ReachesGroup(CommunityInfo community) =>
         community.RobotKey is { Length: > 0 } || (Routes.BotChats && community.ChatId is { Length: > 0 });
 
-    // The bot's markdown mentions people as <@userid>.
     private static string MentionAll(string mentions, string text) =>
-        string.Join(' ', mentions.Split('|', StringSplitOptions.RemoveEmptyEntries).Select(u => $"<@{u}>")) + " " + text;
+        mentions.Split('|', StringSplitOptions.RemoveEmptyEntries).Reverse().Aggregate(text, (body, user) => OutboxTexts.MentionReply(user, body));
 
     /// <summary>Posts to a group robot by its key (e.g. a photo after a community notice).</summary>
     public void ToRobot(string key, string robotKey, OutboxKind kind, string content, int? ticket) =>
