@@ -108,7 +108,12 @@ public sealed partial class IntakeProcessor
         {
             var outbox = new OutboxWriter(_db, _time) { Routes = _routes };
             var decision = await _classifier.ClassifyAsync(inbound[i], cancellationToken);
+            // A failed batch keeps nothing and is retried message by message, so a savepoint around each SaveChanges
+            // (two more statements) protects nothing, except where a handler catches a failed save and goes on
+            // (points: a concurrent payment is refused and the person asked to retry).
+            _db.Database.AutoSavepointsEnabled = decision is MessageDecision.Command or MessageDecision.Location;
             await HandleAsync(inbound[i], decision, outbox, cancellationToken);
+            _db.Database.AutoSavepointsEnabled = false;
 
             var row = rows[i];
             _db.Inbox.Attach(row);
@@ -116,6 +121,7 @@ public sealed partial class IntakeProcessor
             row.Attempts++;
             row.LastError = null;
             await _db.SaveChangesAsync(cancellationToken);
+            _db.Database.AutoSavepointsEnabled = true;
             // Saved: the next message reads it from the database, and change tracking stays the size of one message.
             _db.ChangeTracker.Clear();
             handled = i + 1;
