@@ -115,11 +115,6 @@ public sealed partial class IntakeProcessor
             await HandleAsync(inbound[i], decision, outbox, cancellationToken);
             _db.Database.AutoSavepointsEnabled = false;
 
-            var row = rows[i];
-            _db.Inbox.Attach(row);
-            row.ProcessedAt = _time.GetUtcNow();
-            row.Attempts++;
-            row.LastError = null;
             await _db.SaveChangesAsync(cancellationToken);
             _db.Database.AutoSavepointsEnabled = true;
             // Saved: the next message reads it from the database, and change tracking stays the size of one message.
@@ -131,6 +126,12 @@ public sealed partial class IntakeProcessor
             }
         }
 
+        // Marked processed all at once, in the same transaction as their effects (one statement, not one a message).
+        var done = rows.Take(handled).Select(r => r.Id).ToArray();
+        var processedAt = _time.GetUtcNow();
+        await _db.Inbox.Where(m => done.Contains(m.Id)).ExecuteUpdateAsync(
+            set => set.SetProperty(m => m.ProcessedAt, processedAt).SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, (string?)null),
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (handled == rows.Count)
         {
