@@ -35,6 +35,10 @@ internal static class TriageCommands
             if (args.Contains("--tune"))
             {
                 await output.WriteAsync(TriageEvaluation.Tune(config, knowledge, corpus, k));
+                if (args.Contains("--tune-only"))
+                {
+                    return 0;
+                }
             }
 
             var cv = TriageEvaluation.CrossValidate(config, knowledge, corpus, k);
@@ -62,7 +66,7 @@ internal static class TriageCommands
 
         if (args is not [var file, ..] || !File.Exists(file))
         {
-            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune] [--misses] | --gate <文件.jsonl>…");
+            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>…");
             return 2;
         }
 
