@@ -18,10 +18,13 @@ public enum ConversationLexicon
 /// <summary>How the conversation gate decides: the model's threshold and the lexicon it keeps. Chosen on CV (docs/triage.md).</summary>
 /// <param name="Above">The learned probability of conversation from which a text is conversation.</param>
 /// <param name="Lexicon">The lexicon read besides the model.</param>
-/// <param name="ProblemNeedsQuestion">A text with a problem word is left to the model only when it asks something (猫屎好臭 is filed, 消防演练是几号 is not).</param>
-public sealed record ConversationGateSettings(double Above, ConversationLexicon Lexicon, bool ProblemNeedsQuestion = true)
+/// <param name="ProblemAbove">
+/// The bar for a text with a problem word that asks nothing (猫屎好臭 reads like chat to a model; 消防演练是几号 asks);
+/// above 1 such a text is never taken for chat by the model.
+/// </param>
+public sealed record ConversationGateSettings(double Above, ConversationLexicon Lexicon, double ProblemAbove)
 {
-    public static ConversationGateSettings Default { get; } = new(0.8, ConversationLexicon.Full);
+    public static ConversationGateSettings Default { get; } = new(0.6, ConversationLexicon.Pure, 0.9);
 }
 
 /// <summary>
@@ -42,15 +45,14 @@ public static class ConversationGate
             return kind;
         }
 
-        if (Vetoed(text, triage, photo) || !(triage.Conversation >= settings.Above))
+        if (Vetoed(text, triage, photo) || triage.Conversation is not { } p)
         {
             return null;
         }
 
-        // A short real report (猫屎好臭, 坑！) reads like chat to a model: a problem word is chat only in a question.
-        return settings.ProblemNeedsQuestion && ConversationRecognizer.SpeaksOfAProblem(text) && !ConversationRecognizer.IsQuestion(text)
-            ? null
-            : ConversationRecognizer.KindOf(text);
+        // A short real report (猫屎好臭, 坑！) reads like chat to a model: a problem word that asks nothing needs more.
+        var bar = ConversationRecognizer.SpeaksOfAProblem(text) && !ConversationRecognizer.IsQuestion(text) ? settings.ProblemAbove : settings.Above;
+        return p >= bar ? ConversationRecognizer.KindOf(text) : null;
     }
 
     /// <summary>The lexicon's part of <see cref="Decide"/> alone (before a message is read as a follow-up to a recent report).</summary>

@@ -141,6 +141,15 @@ public sealed class MessageClassifier(
                 : new MessageDecision.HoldPhotos(person, ForDone: false);
         }
 
+        // Conversation long enough for the gate's model to read, naming no place (谢谢，这么快就弄好了 after a report), is
+        // answered before it could pass for a follow-up; a short detail (在3楼) or a place is left to the follow-up.
+        var result = triaged.For(community);
+        if (inbound.Stored.Count == 0 && !result.NamesPlace && ConversationRecognizer.Core(text).Length > ShortRemainder
+            && ConversationGate.Decide(text, result, photo: false, Gate) is { } chat)
+        {
+            return new MessageDecision.Conversation(chat);
+        }
+
         // A reply quoting the acknowledgement of one's own open ticket adds to it.
         if (CommandParser.QuotedTicket(message.QuotedText) is { } quoted
             && await OwnOpenTicketAsync(person, quoted, cancellationToken) is { } target
@@ -155,7 +164,6 @@ public sealed class MessageClassifier(
             return new MessageDecision.FollowUp(person, previous);
         }
 
-        var result = triaged.For(community);
         if (ConversationGate.Decide(text, result, photo: inbound.Stored.Count > 0, Gate) is { } talk)
         {
             return new MessageDecision.Conversation(talk);

@@ -14,6 +14,7 @@ public sealed record GateLine(bool Conversation, string Text, TriageResult Resul
 public static class GateEvaluation
 {
     private static readonly double[] Thresholds = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+    private static readonly double[] ProblemThresholds = [0.9, 0.95, 2.0];
 
     /// <summary>
     /// The recogniser before the learned gate (the lexicon, unless an urgent cue; then short text naming no problem, no
@@ -50,20 +51,20 @@ public static class GateEvaluation
         {
             var filed = lines.Count(l => l.Conversation && !talk(l));
             var taken = lines.Count(l => !l.Conversation && talk(l));
-            sb.AppendLine(c, $"  {name,-54} conversation filed {filed,4}/{conversation} ({Ratio(filed, conversation),6:P1}), reports taken for chat {taken,4}/{reports} ({Ratio(taken, reports),6:P2})");
+            sb.AppendLine(c, $"  {name,-60} conversation filed {filed,4}/{conversation} ({Ratio(filed, conversation),6:P1}), reports taken for chat {taken,4}/{reports} ({Ratio(taken, reports),6:P2})");
         }
 
         Line("before (lexicon + short and unsure)", l => Before(l.Text, l.Result));
         var chosen = ConversationGateSettings.Default;
-        Line($"gate as set ({chosen.Lexicon}, ≥ {chosen.Above:0.00}{(chosen.ProblemNeedsQuestion ? ", problem→question" : "")})", l => Talk(l, chosen));
-        foreach (var guard in new[] { false, true })
+        Line($"as set: {Name(chosen)}", l => Talk(l, chosen));
+        foreach (var lexicon in Enum.GetValues<ConversationLexicon>())
         {
-            foreach (var lexicon in Enum.GetValues<ConversationLexicon>())
+            foreach (var above in Thresholds)
             {
-                foreach (var above in Thresholds)
+                foreach (var problem in ProblemThresholds.Where(t => t >= above).Prepend(above).Distinct())
                 {
-                    var settings = new ConversationGateSettings(above, lexicon, guard);
-                    Line($"gate {lexicon}, ≥ {above:0.00}{(guard ? ", problem→question" : "")}", l => Talk(l, settings));
+                    var settings = new ConversationGateSettings(above, lexicon, problem);
+                    Line(Name(settings), l => Talk(l, settings));
                 }
             }
         }
@@ -78,6 +79,9 @@ public static class GateEvaluation
 
         return sb.ToString();
     }
+
+    private static string Name(ConversationGateSettings s) => string.Create(CultureInfo.InvariantCulture,
+        $"gate {s.Lexicon}, ≥ {s.Above:0.00}, problem w/o question {(s.ProblemAbove > 1 ? "never" : $"≥ {s.ProblemAbove:0.00}")}");
 
     private static bool Talk(GateLine line, ConversationGateSettings settings) =>
         ConversationGate.Decide(line.Text, line.Result, photo: false, settings) is not null;
