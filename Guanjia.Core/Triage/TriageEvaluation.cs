@@ -363,6 +363,9 @@ public static class TriageEvaluation
                     namesCue = urgency.NamesCue,
                     allClear = urgency.AllClear,
                     learned = urgency.Learned,
+                    clause = urgency.Clause,
+                    always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
+                    found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
                 }));
             }
         }
