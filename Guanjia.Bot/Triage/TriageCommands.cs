@@ -35,12 +35,17 @@ internal static class TriageCommands
             if (args.Contains("--tune"))
             {
                 await output.WriteAsync(TriageEvaluation.Tune(config, knowledge, corpus, k));
+                if (args.Contains("--tune-only"))
+                {
+                    return 0;
+                }
             }
 
             var cv = TriageEvaluation.CrossValidate(config, knowledge, corpus, k);
             await output.WriteAsync(cv.Summary($"{k}-fold cross-validation over the training corpus"));
             await output.WriteAsync(cv.Reliability());
             await output.WriteAsync(cv.Confusions());
+            await output.WriteAsync(GateEvaluation.Summary(cv.Gate, args.Contains("--misses")));
             if (args.Contains("--misses"))
             {
                 await output.WriteAsync(cv.MissList());
@@ -49,9 +54,19 @@ internal static class TriageCommands
             return 0;
         }
 
+        if (args is ["--gate", .. var files] && files.Length > 0 && files.All(File.Exists))
+        {
+            // The shipped gate on labelled lines it was not trained on (conversation lines and reports).
+            var shipped = TicketTriage.Create(config, KnowledgeDirectory);
+            await shipped.WhenReady;
+            var lines = files.SelectMany(LabelledReport.ReadJsonLines).ToList();
+            await output.WriteAsync(GateEvaluation.Summary(TriageEvaluation.EvaluateGate(shipped, config, lines), misses: true));
+            return 0;
+        }
+
         if (args is not [var file, ..] || !File.Exists(file))
         {
-            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune] [--misses]");
+            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>…");
             return 2;
         }
 

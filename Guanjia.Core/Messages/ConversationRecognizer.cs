@@ -179,6 +179,42 @@ public static partial class ConversationRecognizer
         return false;
     }
 
+    /// <summary>
+    /// Small talk a model has nothing to read in: only emoji or punctuation (not an alarm such as 🔥), or
+    /// nothing but conversational forms and fillers (收到, 好的谢谢, 1, 666).
+    /// </summary>
+    public static bool IsPureSmallTalk(string? text, out ConversationKind kind)
+    {
+        kind = ConversationKind.Acknowledgement;
+        var core = Core(text);
+        return core.Length == 0 ? !string.IsNullOrWhiteSpace(text) && !AlarmEmoji().IsMatch(text) : Covered(core, out kind);
+    }
+
+    /// <summary>The text asks something (请问, 几号, 在哪里, 吗, ？).</summary>
+    public static bool IsQuestion(string? text) => !string.IsNullOrEmpty(text) && Question().IsMatch(text);
+
+    /// <summary>The kind of answer small talk gets, read from its words; a question of no known form is about the bot.</summary>
+    public static ConversationKind KindOf(string? text)
+    {
+        if (TryRecognize(text, out var kind))
+        {
+            return kind;
+        }
+
+        var core = Core(text);
+        if (AboutPoints().IsMatch(core))
+        {
+            return ConversationKind.AboutPoints;
+        }
+
+        if (AnyForm(core) is { } found && found != ConversationKind.Greeting)
+        {
+            return found;
+        }
+
+        return ConversationKind.AboutBot;
+    }
+
     private static string WithoutForms(string core)
     {
         foreach (var (form, _) in Forms)
@@ -359,6 +395,9 @@ public static partial class ConversationRecognizer
 
     [GeneratedRegex(@"\[[^\[\]\s]{1,4}\]")]
     private static partial Regex Sticker();
+
+    [GeneratedRegex("[?？]|吗|呢|么|请问|问一下|问下|咨询|几号|几点|几时|什么时候|啥时候|哪里|哪儿|哪点|在哪|哪个|怎么|咋|如何|多少|是不是|有没有|能不能|可不可以|要不要")]
+    private static partial Regex Question();
 
     [GeneratedRegex("积分|积份|领券|消费券|兑换|券码")]
     private static partial Regex AboutPoints();

@@ -23,10 +23,7 @@ public sealed class MessageClassifier(
     // A follow-up's words besides the place that say nothing new ("是", "在", "就在…那边").
     private const int ShortRemainder = 6;
 
-    // Text this short, naming no problem and no place, that triage cannot place is small talk;
-    // a question may be longer.
-    private const int SmallTalkLength = 8;
-    private const int SmallTalkQuestionLength = 16;
+    private static readonly ConversationGateSettings Gate = ConversationGateSettings.Default;
 
     private readonly PlaceResolver _places = Places.For(config);
 
@@ -81,9 +78,13 @@ public sealed class MessageClassifier(
         }
 
         var text = inbound.Text;
-        if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationRecognizer.TryRecognize(text, out var kind) && !SoundsUrgent(text, person))
+        var triaged = new TriageOnce(triage, text, person);
+
+        // Small talk the lexicon reads (收到, 好的谢谢) is answered before it could pass for a follow-up's detail.
+        if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationGate.LexiconMayMatch(text, Gate)
+            && (HomeCommunity(person) is not { } home || ConversationGate.Lexicon(text, triaged.For(home), photo: false, Gate) is not null))
         {
-            return new MessageDecision.Conversation(kind);
+            return new MessageDecision.Conversation(ConversationRecognizer.KindOf(text));
         }
 
         if (inbound.Stored.Count == 0 && inbound.Failures.Count > 0 && text.Length == 0)
@@ -140,33 +141,42 @@ public sealed class MessageClassifier(
                 : new MessageDecision.HoldPhotos(person, ForDone: false);
         }
 
+        // Conversation long enough for the gate's model to read, naming no place (谢谢，这么快就弄好了 after a report), is
+        // answered before it could pass for a follow-up; a short detail (在3楼) or a place is left to the follow-up.
+        var result = triaged.For(community);
+        if (inbound.Stored.Count == 0 && !result.NamesPlace && ConversationRecognizer.Core(text).Length > ShortRemainder
+            && ConversationGate.Decide(text, result, photo: false, Gate) is { } chat)
+        {
+            return new MessageDecision.Conversation(chat);
+        }
+
         // A reply quoting the acknowledgement of one's own open ticket adds to it.
         if (CommandParser.QuotedTicket(message.QuotedText) is { } quoted
             && await OwnOpenTicketAsync(person, quoted, cancellationToken) is { } target
-            && !IsNewProblem(text, person, community, target))
+            && !IsNewProblem(text, person, community, target, triaged))
         {
             return new MessageDecision.FollowUp(person, target);
         }
 
         if (await RecentReportAsync(person, inbound, cancellationToken) is { } previous
-            && !IsNewProblem(text, person, community, previous))
+            && !IsNewProblem(text, person, community, previous, triaged))
         {
             return new MessageDecision.FollowUp(person, previous);
         }
 
-        if (inbound.Stored.Count == 0 && IsSmallTalk(text, person, community))
+        if (ConversationGate.Decide(text, result, photo: inbound.Stored.Count > 0, Gate) is { } talk)
         {
-            return new MessageDecision.Conversation(ConversationKind.AboutBot);
+            return new MessageDecision.Conversation(talk);
         }
 
-        return new MessageDecision.Report(person, community);
+        return new MessageDecision.Report(person, community, result);
     }
 
     /// <summary>
     /// Whether <paramref name="text"/>, said shortly after <paramref name="ticket"/>, is a different
     /// problem (a new report) rather than the place, a detail or a restatement of the same one.
     /// </summary>
-    internal bool IsNewProblem(string text, Person person, CommunityInfo community, Ticket ticket)
+    internal bool IsNewProblem(string text, Person person, CommunityInfo community, Ticket ticket, TriageOnce? triaged = null)
     {
         var named = _places.FindNamed(text, person, community);
         var remainder = named is null ? text : text.Remove(named.Start, named.Length);
@@ -181,7 +191,7 @@ public sealed class MessageClassifier(
             return false;
         }
 
-        var result = triage.Triage(text, person, community);
+        var result = (triaged ?? new TriageOnce(triage, text, person)).For(community);
         var sameCategory = result.CategoryCode == ticket.Category || result.BestGuessCode == ticket.Category;
         if (named is not null && ticket.Compound is not null && named.Compound.Id != ticket.Compound)
         {
@@ -192,27 +202,9 @@ public sealed class MessageClassifier(
         return speaks && !sameCategory;
     }
 
-    /// <summary>The safety net: whatever else it says, a text triage finds urgent is filed.</summary>
-    private bool SoundsUrgent(string text, Person person)
-    {
-        var community = person.CommunityId is { } id ? config.FindCommunity(id) : null;
-        community ??= config.Communities.Count > 0 ? config.Communities[0] : null;
-        return community is not null && triage.Triage(text, person, community).UrgentCue is not null;
-    }
-
-    private bool IsSmallTalk(string text, Person person, CommunityInfo community)
-    {
-        var core = ConversationRecognizer.Core(text);
-        var trimmed = text.TrimEnd();
-        var question = trimmed.EndsWith('?') || trimmed.EndsWith('？') || core.EndsWith('吗') || core.EndsWith('呢') || core.EndsWith('么');
-        if (core.Length == 0 || core.Length > (question ? SmallTalkQuestionLength : SmallTalkLength) || ConversationRecognizer.SpeaksOfAProblem(text)
-            || core.Any(char.IsAsciiDigit) || _places.FindNamed(text, person, community) is not null)
-        {
-            return false;
-        }
-
-        return triage.Triage(text, person, community).LowConfidence;
-    }
+    // The community a text is triaged in before the chat's is known (the sender's own, else the first).
+    private CommunityInfo? HomeCommunity(Person person) =>
+        (person.CommunityId is { } id ? config.FindCommunity(id) : null) ?? (config.Communities.Count > 0 ? config.Communities[0] : null);
 
     // Words that only say where, so "就在74号院门口" is a place, not a problem.
     private static string StripPlaceWords(string text) =>
@@ -315,6 +307,27 @@ public sealed class MessageClassifier(
         config.DepartmentsOf(userId) is [var first, ..] ? new Person(userId, first.Name, [], null, []) : null;
 }
 
+/// <summary>
+/// One triage per message: the decision reads it (urgency, the conversation gate, a follow-up's category) and the
+/// report handler takes it, so a report is triaged once. Keyed by community (the place and department depend on it).
+/// </summary>
+internal sealed class TriageOnce(TicketTriage triage, string text, Person person)
+{
+    private (string Community, TriageResult Result)? _last;
+
+    public TriageResult For(CommunityInfo community)
+    {
+        if (_last is { } last && last.Community == community.Id)
+        {
+            return last.Result;
+        }
+
+        var result = triage.Triage(text, person, community, conversation: true);
+        _last = (community.Id, result);
+        return result;
+    }
+}
+
 /// <summary>What a message is, decided once by <see cref="MessageClassifier"/>.</summary>
 public abstract record MessageDecision
 {
@@ -329,7 +342,8 @@ public abstract record MessageDecision
     /// <summary>Small talk: answered, never a ticket.</summary>
     public sealed record Conversation(ConversationKind Kind) : MessageDecision;
 
-    public sealed record Report(Person Person, CommunityInfo Community) : MessageDecision;
+    /// <summary>A new report; <paramref name="Triage"/> is its triage, read once while deciding.</summary>
+    public sealed record Report(Person Person, CommunityInfo Community, TriageResult? Triage = null) : MessageDecision;
 
     /// <summary>The place, a detail or a photo for the sender's recent (or quoted) ticket.</summary>
     public sealed record FollowUp(Person Person, Ticket Ticket) : MessageDecision;

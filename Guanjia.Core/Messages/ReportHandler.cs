@@ -35,7 +35,7 @@ public sealed partial class ReportHandler(
         var now = time.GetUtcNow();
         var pending = await IntakeQueries.PendingPhotos(db, report.Person.UserId, inbound.Conversation, now - settings.MergeWindow).ToListAsync(cancellationToken);
 
-        var (ticket, result) = await CreateAsync(inbound.Text, report.Person, report.Community, inbound.Conversation, now, cancellationToken);
+        var (ticket, result) = await CreateAsync(inbound.Text, report.Person, report.Community, inbound.Conversation, now, cancellationToken, triaged: report.Triage);
         var failures = new List<string>();
         foreach (var photo in pending)
         {
@@ -120,11 +120,9 @@ public sealed partial class ReportHandler(
 
     private async Task<(Ticket Ticket, TriageResult Result)> CreateAsync(
         string text, Person person, CommunityInfo community, string conversation, DateTimeOffset now,
-        CancellationToken cancellationToken, bool forceAsk = false)
+        CancellationToken cancellationToken, bool forceAsk = false, TriageResult? triaged = null)
     {
-        var started = time.GetTimestamp();
-        var result = triage.Triage(text, person, community);
-        metrics?.RecordTriage(time.GetElapsedTime(started));
+        var result = triaged ?? Triage(text, person, community);
         var ask = result.LowConfidence || forceAsk;
         var category = ask ? config.OtherCategory : config.FindCategory(result.CategoryCode) ?? config.OtherCategory;
         var urgent = result.Urgent || category.AlwaysUrgent;
@@ -149,6 +147,14 @@ public sealed partial class ReportHandler(
         // Numbered when added (GuanjiaDbContext.ConfigureTicketNumbers): saved with the rest of the message, in one SaveChanges.
         await db.Tickets.AddAsync(ticket, cancellationToken);
         return (ticket, result);
+    }
+
+    private TriageResult Triage(string text, Person person, CommunityInfo community)
+    {
+        var started = time.GetTimestamp();
+        var result = triage.Triage(text, person, community);
+        metrics?.RecordTriage(time.GetElapsedTime(started));
+        return result;
     }
 
     private void EnqueueNotices(

@@ -45,14 +45,27 @@ internal sealed class CategoryModel
     /// </summary>
     public static readonly ModelTrainer UrgencyTrainer = new("urgency", "lbfgs", 0.03f);
 
-    public static CategoryModel Train(IReadOnlyList<string> codes, IEnumerable<(ClassifierInput Input, string Label)> examples, ModelTrainer? trainer = null)
+    /// <summary>The conversation gate's trainer (report or conversation): L-BFGS maximum entropy, L2 0.01, chosen on CV (docs/triage.md).</summary>
+    public static readonly ModelTrainer ConversationTrainer = new("conversation", "lbfgs", 0.01f);
+
+    /// <summary>
+    /// The conversation lines count four times in the gate's training (there are ten times fewer of them than reports): on 5-fold
+    /// CV the model alone then files 56 of 399 conversation lines at 0.5 instead of 72 (docs/triage.md).
+    /// Chosen on CV; try another without a rebuild: GJ_TRIAGE_CONVERSATION_WEIGHT=3.
+    /// </summary>
+    public static IReadOnlyDictionary<string, float> ConversationWeights { get; } = new Dictionary<string, float>(StringComparer.Ordinal)
+    {
+        [LabelledReport.ConversationLabel] = float.TryParse(Environment.GetEnvironmentVariable("GJ_TRIAGE_CONVERSATION_WEIGHT"), System.Globalization.CultureInfo.InvariantCulture, out var w) ? w : 4f,
+    };
+
+    public static CategoryModel Train(IReadOnlyList<string> codes, IEnumerable<(ClassifierInput Input, string Label)> examples, ModelTrainer? trainer = null, IReadOnlyDictionary<string, float>? weights = null)
     {
         trainer = Override(trainer ?? CategoryTrainer);
         var l2 = trainer.L2 > 0 ? trainer.L2 : SdcaL2;
         var ml = new MLContext(seed: 1);
         var rows = examples
             .Where(e => codes.Contains(e.Label))
-            .Select(e => new CategoryRow { Text = e.Input.Chars, Words = e.Input.Words, Label = e.Label })
+            .Select(e => new CategoryRow { Text = e.Input.Chars, Words = e.Input.Words, Label = e.Label, Weight = weights?.GetValueOrDefault(e.Label, 1f) ?? 1f })
             .ToList();
         if (rows.Count == 0)
         {
@@ -67,7 +80,13 @@ internal sealed class CategoryModel
             ;
         IEstimator<ITransformer> estimator = trainer.Name switch
         {
-            "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = 1, L2Regularization = l2, L1Regularization = 0 }),
+            "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+            {
+                NumberOfThreads = 1,
+                L2Regularization = l2,
+                L1Regularization = 0,
+                ExampleWeightColumnName = weights is null ? null : nameof(CategoryRow.Weight),
+            }),
             "ova-lr" => ml.MulticlassClassification.Trainers.OneVersusAll(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1, L2Regularization = l2, L1Regularization = 0 })),
             _ => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
@@ -162,6 +181,9 @@ internal sealed class CategoryRow
     public string Words { get; set; } = "";
 
     public string Label { get; set; } = "";
+
+    /// <summary>How much the example counts in training (1 unless a class is weighted up).</summary>
+    public float Weight { get; set; } = 1f;
 }
 
 internal sealed class CategoryPrediction

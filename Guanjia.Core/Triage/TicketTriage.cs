@@ -27,6 +27,12 @@ public sealed record TriageResult(
 {
     /// <summary>The hazard kind of <see cref="UrgentCue"/> (fire, gas, electricity, structure, people, violence, alarm), if any.</summary>
     public string? UrgentKind { get; init; }
+
+    /// <summary>The text names a compound (not only the reporter's sole compound by default).</summary>
+    public bool NamesPlace { get; init; }
+
+    /// <summary>The conversation gate's probability that the text is conversation, not a report; null when not asked for.</summary>
+    public double? Conversation { get; init; }
 }
 
 /// <summary>What the urgency decision reads from one report: the cue found, a drill or talk, any cue named (even denied), an all-clear, the learned probability.</summary>
@@ -40,9 +46,12 @@ internal enum UrgencyReason
 }
 
 /// <remarks>The learned probability is a second model inference: it is only computed when the decision reaches it.</remarks>
-internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, Lazy<double> LearnedProbability)
+internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, Lazy<double> LearnedProbability, Lazy<double>? ClauseProbability = null)
 {
     public double Learned => LearnedProbability.Value;
+
+    /// <summary>The learned model's highest probability over the clauses of a report of several (0 for one clause).</summary>
+    public double Clause => ClauseProbability?.Value ?? 0;
 }
 
 /// <summary>A category the classifier considers, with its probability (0–1).</summary>
@@ -54,7 +63,7 @@ public sealed record CategoryCandidate(string Code, double Probability);
 /// else trained from the corpus as a fallback) and <see cref="Triage"/> waits for it the first time.
 /// <see cref="Triage"/> is thread-safe, deterministic for a given model, and needs no network.
 /// </summary>
-public sealed class TicketTriage
+public sealed partial class TicketTriage
 {
     /// <summary>The <see cref="TriageResult.UrgentKind"/> of a report the learned urgency model marked (no cue matched).</summary>
     public const string LearnedUrgency = "learned";
@@ -109,7 +118,8 @@ public sealed class TicketTriage
 
     private TriageModel Current => Volatile.Read(ref _current) ?? _loading.GetAwaiter().GetResult();
 
-    public TriageResult Triage(string text, Person? reporter, CommunityInfo community)
+    /// <summary>Triages <paramref name="text"/>; with <paramref name="conversation"/> also reads it with the conversation gate's model.</summary>
+    public TriageResult Triage(string text, Person? reporter, CommunityInfo community, bool conversation = false)
     {
         var normalized = TextNormalizer.Normalize(text ?? "");
         var input = Prepare(normalized);
@@ -119,7 +129,8 @@ public sealed class TicketTriage
         var reason = Decide(signals, category.AlwaysUrgent, Settings);
         var urgent = reason != UrgencyReason.None;
         var cue = urgent ? signals.Cue : null;
-        var compound = _places.Resolve(normalized, reporter, community);
+        var named = _places.FindNamed(normalized, reporter, community);
+        var compound = named?.Compound ?? _places.SoleCompoundOf(reporter, community);
         return new TriageResult(
             category.Code,
             guess.BestCode,
@@ -133,8 +144,14 @@ public sealed class TicketTriage
             guess.Candidates)
         {
             UrgentKind = cue?.Kind ?? (reason == UrgencyReason.Learned ? LearnedUrgency : null),
+            NamesPlace = named is not null,
+            Conversation = conversation ? Current.Conversation.Probabilities(input)[1] : null,
         };
     }
+
+    /// <summary>What the models train on: the reports of a known category and the conversation lines.</summary>
+    public static IReadOnlyList<LabelledReport> TrainingSet(CommunityConfig config, IEnumerable<LabelledReport> examples) =>
+        [.. examples.Where(e => config.FindCategory(e.Category) is not null || e.Category == LabelledReport.ConversationLabel)];
 
     /// <summary>The model's and the phrases' view of one report, for tuning by cross-validation.</summary>
     internal (double[] Model, string Stripped, UrgencySignal Urgency) Explain(string text)
@@ -172,7 +189,15 @@ public sealed class TicketTriage
             return s.Learned >= settings.CorroborateAbove ? UrgencyReason.Cue : UrgencyReason.None;
         }
 
-        return !s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove ? UrgencyReason.Learned : UrgencyReason.None;
+        if (!s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove)
+        {
+            return UrgencyReason.Learned;
+        }
+
+        // A danger buried in a long report: one clause the learned model is sure of.
+        return !s.AllClear && (!s.NamesCue || settings.ClauseOverCues) && settings.ClauseAbove <= 1 && s.Clause >= settings.ClauseAbove
+            ? UrgencyReason.Learned
+            : UrgencyReason.None;
     }
 
     private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
@@ -185,28 +210,44 @@ public sealed class TicketTriage
             _urgency.InNonUrgentContext(normalized),
             _urgency.NamesAnyCue(normalized),
             _urgency.SaysAllClear(normalized),
-            new Lazy<double>(() => urgency.Probabilities(input)[1], LazyThreadSafetyMode.None));
+            new Lazy<double>(() => urgency.Probabilities(input)[1], LazyThreadSafetyMode.None),
+            new Lazy<double>(() => ClauseMax(urgency, normalized), LazyThreadSafetyMode.None));
     }
+
+    // Clauses shorter than this say too little to be read alone (好危险, 快来).
+    private const int ShortestClause = 6;
+
+    private double ClauseMax(CategoryModel urgency, string normalized)
+    {
+        var clauses = ClauseSplit().Split(normalized).Where(c => c.Length >= ShortestClause).ToList();
+        return clauses.Count < 2 ? 0 : clauses.Max(c => urgency.Probabilities(Prepare(c))[1]);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[。！？!?；;，,\n ]+")]
+    private static partial System.Text.RegularExpressions.Regex ClauseSplit();
 
     internal CategoryClassifier Classifier => _classifier;
 
     /// <summary>Trains a category model on labelled reports (off the request path: seconds on the full corpus).</summary>
     internal TriageModel Train(IEnumerable<LabelledReport> examples, int corrections, DateTimeOffset at, string source)
     {
-        var list = examples.Where(e => _config.FindCategory(e.Category) is not null).ToList();
-        var inputs = list.Select(e => (Input: Prepare(TextNormalizer.Normalize(e.Text)), Example: e)).ToList();
-        var model = CategoryModel.Train(Codes, inputs.Select(x => (x.Input, x.Example.Category)));
+        var all = TrainingSet(_config, examples);
+        var inputs = all.Select(e => (Input: Prepare(TextNormalizer.Normalize(e.Text)), Example: e)).ToList();
+        var reports = inputs.Where(x => x.Example.Category != LabelledReport.ConversationLabel).ToList();
+        var model = CategoryModel.Train(Codes, reports.Select(x => (x.Input, x.Example.Category)));
         var codes = TriageModelStore.UrgencyCodes;
-        var urgency = CategoryModel.Train(codes, inputs.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])), CategoryModel.UrgencyTrainer);
+        var urgency = CategoryModel.Train(codes, reports.Select(x => (x.Input, x.Example.Urgent ? codes[1] : codes[0])), CategoryModel.UrgencyTrainer);
+        var gate = TriageModelStore.ConversationCodes;
+        var conversation = CategoryModel.Train(gate, inputs.Select(x => (x.Input, x.Example.Category == LabelledReport.ConversationLabel ? gate[1] : gate[0])), CategoryModel.ConversationTrainer, CategoryModel.ConversationWeights);
         var manifest = new TriageModelManifest
         {
-            CorpusHash = TriageModelManifest.HashOf(list),
-            Examples = list.Count,
+            CorpusHash = TriageModelManifest.HashOf(all),
+            Examples = all.Count,
             Corrections = corrections,
             TrainedAt = at,
             Codes = Codes,
         };
-        return new TriageModel(model, urgency, manifest, source);
+        return new TriageModel(model, urgency, conversation, manifest, source);
     }
 
     // What the classifiers read: places stripped, denied hazards (没有冒烟, not 万一着火) blanked.

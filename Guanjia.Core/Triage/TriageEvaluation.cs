@@ -23,6 +23,9 @@ public sealed record EvaluationReport(
     IReadOnlyList<TriageMiss> Misses,
     IReadOnlyList<(double Confidence, bool Correct)> Confidences)
 {
+    /// <summary>What the conversation gate read of each line (reports and conversation lines), when it was evaluated.</summary>
+    public IReadOnlyList<GateLine> Gate { get; init; } = [];
+
     /// <summary>The best guess is the labelled category (asked or not).</summary>
     public double CategoryAccuracy => Ratio(CategoryCorrect, Count);
 
@@ -57,7 +60,10 @@ public sealed record EvaluationReport(
             list.Sum(p => p.UrgentFound),
             list.Sum(p => p.FalseUrgent),
             [.. list.SelectMany(p => p.Misses)],
-            [.. list.SelectMany(p => p.Confidences)]);
+            [.. list.SelectMany(p => p.Confidences)])
+        {
+            Gate = [.. list.SelectMany(p => p.Gate)],
+        };
     }
 
     /// <summary>The figures, one per line.</summary>
@@ -154,9 +160,11 @@ public static class TriageEvaluation
     private static readonly double[] LearnedGrid = [2.0, 0.6, 0.5, 0.4, 0.3];
     private static readonly double[] CorroborateGrid = [0.0, 0.1, 0.2, 0.3];
     private static readonly double[] AlwaysUrgentGrid = [0.0, 0.05, 0.1, 0.2];
+    private static readonly double[] ClauseGrid = [2.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 
-    public static EvaluationReport Evaluate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports)
+    public static EvaluationReport Evaluate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports, IEnumerable<LabelledReport>? conversation = null)
     {
+        var gate = new List<GateLine>();
         int count = 0, categoryCorrect = 0, asked = 0, wrongCategory = 0, departmentCorrect = 0, wrongDepartment = 0;
         int compoundChecked = 0, compoundCorrect = 0, urgentTotal = 0, urgentFound = 0, falseUrgent = 0;
         var misses = new List<TriageMiss>();
@@ -166,7 +174,12 @@ public static class TriageEvaluation
             var reporter = report.From is null ? null : config.FindPerson(report.From);
             var community = (report.Community ?? reporter?.CommunityId) is { } id ? config.FindCommunity(id) : null;
             community ??= config.Communities[0];
-            var result = triage.Triage(report.Text, reporter, community);
+            var result = triage.Triage(report.Text, reporter, community, conversation: conversation is not null);
+            if (conversation is not null)
+            {
+                gate.Add(new GateLine(false, report.Text, result));
+            }
+
             var expectedDepartment = report.Department ?? ExpectedDepartment(config, report, community);
             count++;
             var categoryOk = result.BestGuessCode == report.Category;
@@ -200,23 +213,42 @@ public static class TriageEvaluation
             }
         }
 
+        gate.AddRange((conversation ?? []).Select(line => new GateLine(true, line.Text, GateTriage(triage, config, line))));
         return new EvaluationReport(count, categoryCorrect, asked, wrongCategory, departmentCorrect, wrongDepartment,
-            compoundChecked, compoundCorrect, urgentTotal, urgentFound, falseUrgent, misses, confidences);
+            compoundChecked, compoundCorrect, urgentTotal, urgentFound, falseUrgent, misses, confidences)
+        {
+            Gate = gate,
+        };
+    }
+
+    /// <summary>The conversation gate's reading of labelled lines (conversation or reports) with the model in use.</summary>
+    public static IReadOnlyList<GateLine> EvaluateGate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> lines) =>
+        [.. lines.Select(line => new GateLine(line.Category == LabelledReport.ConversationLabel, line.Text, GateTriage(triage, config, line)))];
+
+    private static TriageResult GateTriage(TicketTriage triage, CommunityConfig config, LabelledReport line)
+    {
+        var reporter = line.From is null ? null : config.FindPerson(line.From);
+        var community = (line.Community ?? reporter?.CommunityId) is { } id ? config.FindCommunity(id) : null;
+        return triage.Triage(line.Text, reporter, community ?? config.Communities[0], conversation: true);
     }
 
     /// <summary>
     /// k-fold cross-validation: the reports are dealt round-robin into k folds (deterministic);
     /// each fold is triaged by a model trained on the other k−1 folds with the same phrases and rules.
     /// </summary>
+    /// <remarks>
+    /// The conversation lines of the knowledge are dealt into k folds of their own the same way (the reports' folds do not
+    /// change), and each fold's conversation gate is evaluated on its held-back reports and conversation lines.
+    /// </remarks>
     public static EvaluationReport CrossValidate(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k, ClassifierSettings? settings = null)
     {
         var parts = new List<EvaluationReport>();
+        var conversation = ConversationLines(knowledge);
         for (var fold = 0; fold < k; fold++)
         {
             var test = reports.Where((_, i) => i % k == fold).ToList();
-            var train = reports.Where((_, i) => i % k != fold).ToList();
-            var triage = new TicketTriage(config, knowledge with { Examples = train }, store: null, settings);
-            parts.Add(Evaluate(triage, config, test));
+            var triage = new TicketTriage(config, knowledge with { Examples = TrainingFold(reports, conversation, k, fold) }, store: null, settings);
+            parts.Add(Evaluate(triage, config, test, conversation.Where((_, i) => i % k == fold)));
         }
 
         return EvaluationReport.Combine(parts);
@@ -231,10 +263,10 @@ public static class TriageEvaluation
     {
         var outOfFold = new List<(string Label, double[] Model, string Stripped, bool Urgent, UrgencySignal Urgency, bool Always)>();
         CategoryClassifier? classifier = null;
+        var conversation = ConversationLines(knowledge);
         for (var fold = 0; fold < k; fold++)
         {
-            var train = reports.Where((_, i) => i % k != fold).ToList();
-            var triage = new TicketTriage(config, knowledge with { Examples = train });
+            var triage = new TicketTriage(config, knowledge with { Examples = TrainingFold(reports, conversation, k, fold) });
             classifier = triage.Classifier;
             foreach (var report in reports.Where((_, i) => i % k == fold))
             {
@@ -286,6 +318,20 @@ public static class TriageEvaluation
             sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}, corroborated ≥ {corroborate:0.00}, always-urgent category ≥ {always:0.00}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
         }
 
+        // The learned model over clauses of long reports, with the other thresholds as set.
+        foreach (var overCues in new[] { false, true })
+        {
+            foreach (var clause in ClauseGrid)
+            {
+                var settings = ClassifierSettings.Default with { ClauseAbove = clause, ClauseOverCues = overCues };
+                var said = outOfFold.Select(o => (Labelled: o.Urgent, Found: TicketTriage.Decide(o.Urgency, o.Always, settings) != UrgencyReason.None)).ToList();
+                var total = said.Count(s => s.Labelled);
+                var found = said.Count(s => s.Labelled && s.Found);
+                var falseUrgent = said.Count(s => !s.Labelled && s.Found);
+                sb.AppendLine(c, $"urgent as set, clause ≥ {clause:0.00}{(overCues ? " also over named cues" : "")}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
+            }
+        }
+
         return sb.ToString();
     }
 
@@ -295,10 +341,10 @@ public static class TriageEvaluation
     /// </summary>
     public static void DumpOutOfFold(CommunityConfig config, TriageKnowledge knowledge, IReadOnlyList<LabelledReport> reports, int k, TextWriter output)
     {
+        var conversation = ConversationLines(knowledge);
         for (var fold = 0; fold < k; fold++)
         {
-            var train = reports.Where((_, i) => i % k != fold).ToList();
-            var triage = new TicketTriage(config, knowledge with { Examples = train });
+            var triage = new TicketTriage(config, knowledge with { Examples = TrainingFold(reports, conversation, k, fold) });
             foreach (var report in reports.Where((_, i) => i % k == fold))
             {
                 var (model, stripped, urgency) = triage.Explain(report.Text);
@@ -317,10 +363,20 @@ public static class TriageEvaluation
                     namesCue = urgency.NamesCue,
                     allClear = urgency.AllClear,
                     learned = urgency.Learned,
+                    clause = urgency.Clause,
+                    always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
+                    found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
                 }));
             }
         }
     }
+
+    private static List<LabelledReport> ConversationLines(TriageKnowledge knowledge) =>
+        [.. knowledge.Examples.Where(e => e.Category == LabelledReport.ConversationLabel)];
+
+    // A fold's training set: the other folds' reports, then the other folds' conversation lines.
+    private static List<LabelledReport> TrainingFold(IReadOnlyList<LabelledReport> reports, List<LabelledReport> conversation, int k, int fold) =>
+        [.. reports.Where((_, i) => i % k != fold), .. conversation.Where((_, i) => i % k != fold)];
 
     /// <summary>The labelled department: the labelled category routed with the labelled compound.</summary>
     private static string ExpectedDepartment(CommunityConfig config, LabelledReport report, CommunityInfo community)

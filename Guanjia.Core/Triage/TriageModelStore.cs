@@ -11,7 +11,7 @@ namespace Guanjia.Core.Triage;
 public sealed record TriageModelManifest
 {
     /// <summary>Bumped whenever the features or the trainer change, so a shipped model built the old way reads as stale.</summary>
-    public const int CurrentTrainerVersion = 5;
+    public const int CurrentTrainerVersion = 6;
 
     [JsonPropertyName("trainerVersion")]
     public int TrainerVersion { get; init; } = CurrentTrainerVersion;
@@ -51,9 +51,10 @@ public sealed record TriageModelManifest
 /// <summary>A loaded category model and where it came from (<c>shipped</c>, <c>saved</c>, <c>trained</c>).</summary>
 /// <param name="Model">The category model.</param>
 /// <param name="Urgency">The learned urgency model (slots: calm, urgent), the second net under the cue rules.</param>
-/// <param name="Manifest">What both were trained on.</param>
+/// <param name="Conversation">The conversation gate (slots: report, conversation): is this message a report at all?</param>
+/// <param name="Manifest">What they were trained on.</param>
 /// <param name="Source">Where they came from.</param>
-internal sealed record TriageModel(CategoryModel Model, CategoryModel Urgency, TriageModelManifest Manifest, string Source);
+internal sealed record TriageModel(CategoryModel Model, CategoryModel Urgency, CategoryModel Conversation, TriageModelManifest Manifest, string Source);
 
 /// <summary>
 /// Where category models live: the one shipped in <c>config/triage/</c> (model.zip + model.json)
@@ -65,6 +66,7 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
 {
     public const string ModelFile = "model.zip";
     public const string UrgencyFile = "urgency.zip";
+    public const string ConversationFile = "conversation.zip";
     public const string ManifestFile = "model.json";
     private const int KeepSaved = 3;
 
@@ -132,6 +134,7 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
         Directory.CreateDirectory(directory);
         model.Model.Save(Path.Combine(directory, ModelFile));
         model.Urgency.Save(Path.Combine(directory, UrgencyFile));
+        model.Conversation.Save(Path.Combine(directory, ConversationFile));
         File.WriteAllText(Path.Combine(directory, ManifestFile), JsonSerializer.Serialize(model.Manifest, Json) + "\n");
     }
 
@@ -144,7 +147,8 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
     {
         var manifest = ReadManifest(directory);
         var path = Path.Combine(directory, ModelFile);
-        if (manifest is null || !File.Exists(path) || !File.Exists(Path.Combine(directory, UrgencyFile)) || manifest.TrainerVersion != TriageModelManifest.CurrentTrainerVersion)
+        if (manifest is null || !File.Exists(path) || !File.Exists(Path.Combine(directory, UrgencyFile))
+            || !File.Exists(Path.Combine(directory, ConversationFile)) || manifest.TrainerVersion != TriageModelManifest.CurrentTrainerVersion)
         {
             return null;
         }
@@ -154,7 +158,8 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
             // One load per model file per process: every host in a test run shares it (the models are thread-safe).
             var model = Cached(path, manifest.Codes, codes);
             var urgency = Cached(Path.Combine(directory, UrgencyFile), UrgencyCodes, UrgencyCodes);
-            return new TriageModel(model, urgency, manifest, source);
+            var conversation = Cached(Path.Combine(directory, ConversationFile), ConversationCodes, ConversationCodes);
+            return new TriageModel(model, urgency, conversation, manifest, source);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or FormatException)
         {
@@ -164,6 +169,9 @@ public sealed class TriageModelStore(string shippedDirectory, string? savedDirec
 
     /// <summary>The urgency model's two slots.</summary>
     internal static readonly string[] UrgencyCodes = ["calm", "urgent"];
+
+    /// <summary>The conversation gate's two slots.</summary>
+    internal static readonly string[] ConversationCodes = ["report", LabelledReport.ConversationLabel];
 
     private static CategoryModel Cached(string path, IReadOnlyList<string> modelCodes, IReadOnlyList<string> codes)
     {

@@ -46,7 +46,7 @@ public class TriageBenchmarks
     [Benchmark]
     public TriageResult Triage() => _triage.Triage(Reports[_next++ % Reports.Length], _reporter, _community);
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {

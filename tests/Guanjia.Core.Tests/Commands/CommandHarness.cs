@@ -54,6 +54,8 @@ public sealed class CommandHarness : IAsyncDisposable
 
     public static CommunityConfig Config => SharedConfig;
 
+    public static TicketTriage SharedTicketTriage => SharedTriage.Value;
+
     /// <summary>Tuesday 24 November 2026, 09:00 in Kunming.</summary>
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 1, 0, 0, TimeSpan.Zero));
 

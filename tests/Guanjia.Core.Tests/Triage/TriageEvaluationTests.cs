@@ -16,7 +16,7 @@ public sealed class TriageEvaluationTests(TriageFixture fixture, ITestOutputHelp
     public void ShippedModel_IsTrainedOnTheCurrentCorpus()
     {
         var manifest = new TriageModelStore(RepoPaths.TriageKnowledge).ShippedManifest();
-        var trainable = fixture.Knowledge.Examples.Where(e => fixture.Config.FindCategory(e.Category) is not null);
+        var trainable = TicketTriage.TrainingSet(fixture.Config, fixture.Knowledge.Examples);
 
         Assert.NotNull(manifest);
         Assert.True(
