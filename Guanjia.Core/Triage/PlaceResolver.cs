@@ -20,6 +20,10 @@ public sealed partial class PlaceResolver
     private const string CompoundPlaceAfterLouOrMen = "道下上顶梯里口前外";
 
     private readonly List<(string Form, Compound Compound, bool Bare)> _forms = [];
+
+    // The forms by their first character, each list in _forms' order (longest first): a city has thousands of
+    // compounds and tens of thousands of forms, and a report is read once per character, not once per form.
+    private readonly Dictionary<char, int[]> _byFirst;
     private readonly CommunityConfig _config;
 
     public PlaceResolver(CommunityConfig config)
@@ -41,6 +45,9 @@ public sealed partial class PlaceResolver
 
         // Longest forms first so a scan can stop at the first (most specific) match per position.
         _forms.Sort((a, b) => b.Form.Length.CompareTo(a.Form.Length));
+        _byFirst = Enumerable.Range(0, _forms.Count)
+            .GroupBy(i => _forms[i].Form[0])
+            .ToDictionary(g => g.Key, g => g.ToArray());
     }
 
     /// <summary>The compound named in the text, or null when none is named.</summary>
@@ -79,32 +86,42 @@ public sealed partial class PlaceResolver
 
     private List<PlaceMatch> FindAll(string normalized)
     {
-        var matches = new List<PlaceMatch>();
-        foreach (var (form, compound, bare) in _forms)
+        // Every (form, position) where a form occurs, in the order of forms then positions, as a scan of each
+        // form over the text would find them (ties in FindNamed keep that order).
+        var found = new List<(int Form, int At)>();
+        var text = normalized.AsSpan();
+        for (var at = 0; at < text.Length; at++)
         {
-            var from = 0;
-            while (from <= normalized.Length - form.Length)
+            if (!_byFirst.TryGetValue(text[at], out var candidates))
             {
-                var at = normalized.IndexOf(form, from, StringComparison.Ordinal);
-                if (at < 0)
-                {
-                    break;
-                }
-
-                from = at + 1;
-                if (at > 0 && char.IsAsciiDigit(form[0]) && char.IsAsciiDigit(normalized[at - 1]))
-                {
-                    continue;
-                }
-
-                var end = at + form.Length;
-                if (bare && IsBuildingNumber(normalized, end))
-                {
-                    continue;
-                }
-
-                matches.Add(new PlaceMatch(compound, at, form.Length));
+                continue;
             }
+
+            foreach (var index in candidates)
+            {
+                if (text[at..].StartsWith(_forms[index].Form, StringComparison.Ordinal))
+                {
+                    found.Add((index, at));
+                }
+            }
+        }
+
+        found.Sort();
+        var matches = new List<PlaceMatch>(found.Count);
+        foreach (var (index, at) in found)
+        {
+            var (form, compound, bare) = _forms[index];
+            if (at > 0 && char.IsAsciiDigit(form[0]) && char.IsAsciiDigit(normalized[at - 1]))
+            {
+                continue;
+            }
+
+            if (bare && IsBuildingNumber(normalized, at + form.Length))
+            {
+                continue;
+            }
+
+            matches.Add(new PlaceMatch(compound, at, form.Length));
         }
 
         return matches;
