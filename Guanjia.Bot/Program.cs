@@ -58,6 +58,7 @@ builder.Services.AddWeComApi(builder.Configuration);
 builder.Services.AddSingleton<CallbackCryptos>();
 builder.Services.AddScoped<IMediaSource, WeComMediaSource>();
 builder.Services.AddHostedService<IntakeWorker>();
+builder.Services.AddHostedService<StartupMemory>();
 
 var app = builder.Build();
 

@@ -86,8 +86,8 @@ public sealed partial class OnTheSpotHandler(
             TicketLifecycle.Record(ticket, TicketEventKinds.PhotoFailed, TicketActors.System, now, string.Join("；", inbound.Failures));
         }
 
-        db.Tickets.Add(ticket);
-        await db.SaveChangesAsync(cancellationToken);
+        // Numbered when added: saved with the rest of the message (IntakeProcessor), in one SaveChanges.
+        await db.Tickets.AddAsync(ticket, cancellationToken);
         foreach (var photo in pending)
         {
             photo.TicketNumber = ticket.Number;

@@ -104,7 +104,6 @@ public sealed partial class ReportHandler(
                 AddPhoto(ticket, new ReceivedPhoto(photo.PhotoId, photo.Width, photo.Height, photo.PerceptualHash, photo.Failure), now, failures);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
             var reply = new IncomingMessage
             {
                 Channel = IncomingChannel.App,
@@ -145,8 +144,8 @@ public sealed partial class ReportHandler(
             Confidential = ConfidentialTips.IsConfidential(category, text),
         };
         TicketLifecycle.Create(ticket, now, result.UrgentCue is { } cue ? $"紧急：{cue}" : null, texts.DepartmentName(department));
-        db.Tickets.Add(ticket);
-        await db.SaveChangesAsync(cancellationToken);
+        // Numbered when added (GuanjiaDbContext.ConfigureTicketNumbers): saved with the rest of the message, in one SaveChanges.
+        await db.Tickets.AddAsync(ticket, cancellationToken);
         return (ticket, result);
     }
 

@@ -37,9 +37,13 @@ public sealed partial class OutboxDispatcher(
     /// Earlier means higher <see cref="OutboxMessage.Priority"/>, then lower id. The one place that decides
     /// this, so a multi-instance claim (leases) can replace it.
     /// </summary>
+    /// <remarks>
+    /// The paused destinations go as one parameter (a JSON array on SQLite, an array on PostgreSQL): during a burst
+    /// hundreds of robots may be resting, and one SQL parameter each would make a new statement and plan for every count.
+    /// </remarks>
     public static IQueryable<OutboxMessage> DueQuery(GuanjiaDbContext db, DateTimeOffset now, IReadOnlyCollection<string> pausedTargets) =>
         db.Outbox
-            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && !pausedTargets.Contains(m.Target))
+            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && !EF.Parameter(pausedTargets).Contains(m.Target))
             .Where(m => !db.Outbox.Any(e => e.State == OutboxState.Pending && e.Target == m.Target && e.NextAttemptAt > now
                 && (e.Priority > m.Priority || (e.Priority == m.Priority && e.Id < m.Id))))
             .OrderByDescending(m => m.Priority)

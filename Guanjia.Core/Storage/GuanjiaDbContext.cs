@@ -160,7 +160,16 @@ public class GuanjiaDbContext : DbContext
             r.HasIndex(x => new { x.TicketNumber, x.Kind }).IsUnique();
         });
         modelBuilder.ConfigurePoints();
+        ConfigureTicketNumbers(modelBuilder);
     }
+
+    /// <summary>
+    /// A ticket gets its number when it is added, so everything that carries the number (events, photos, the
+    /// acknowledgement, the outbox keys) is saved with it in one <c>SaveChanges</c>. SQLite: the next after the
+    /// highest, in the single writer's transaction (<see cref="Sqlite.SqliteTicketNumbers"/>).
+    /// </summary>
+    protected virtual void ConfigureTicketNumbers(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<Ticket>().Property(t => t.Number).HasValueGenerator<Sqlite.SqliteTicketNumbers>();
 
     internal sealed class UnixMillisecondsConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.ToUnixTimeMilliseconds(),

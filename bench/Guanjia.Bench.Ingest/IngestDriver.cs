@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -32,6 +33,8 @@ internal sealed partial class IngestDriver(IngestOptions options)
 {
     private const string BotToken = "BenchBotToken";
 
+    private string _botDll = options.BotDll;
+
     public async Task<int> RunAsync()
     {
         var work = Path.Combine(Path.GetTempPath(), "guanjia-ingest-" + Guid.NewGuid().ToString("N")[..8]);
@@ -44,6 +47,13 @@ internal sealed partial class IngestDriver(IngestOptions options)
         await using var wecom = await FakeWeComServer.StartAsync();
         var payloads = new PayloadFactory(crypto, [.. senders], texts, wecom);
         var where = options.IsPostgres ? $"PostgreSQL, {options.Instances} instance(s)" : "SQLite";
+        if (options.Publish is not null)
+        {
+            _botDll = await PublishAsync(Path.Combine(work, "publish"), readyToRun: options.Publish == "r2r");
+        }
+
+        var settings = string.Concat(options.ServiceEnvironment.Select(e => $" {e.Key}={e.Value}"));
+        Console.WriteLine($"Service: {_botDll}{settings}");
         Console.WriteLine($"Ingest benchmark: {where}; city of {options.Communities} communities, {senders.Count} stewards, {robots} robot keys; {Environment.ProcessorCount} cores; load average {LoadAverage()}");
 
         if (options.Modes.HasFlag(IngestModes.Acks))
@@ -402,9 +412,9 @@ internal sealed partial class IngestDriver(IngestOptions options)
 
     private async Task<Service> StartServiceAsync(string work, string run, string city, string aesKey, FakeWeComServer wecom)
     {
-        if (!File.Exists(options.BotDll))
+        if (!File.Exists(_botDll))
         {
-            throw new FileNotFoundException($"Build Guanjia.Bot first: dotnet build -c Release Guanjia.Bot ({options.BotDll} missing)");
+            throw new FileNotFoundException($"Build Guanjia.Bot first: dotnet build -c Release Guanjia.Bot ({_botDll} missing)");
         }
 
         string connection;
@@ -434,7 +444,7 @@ internal sealed partial class IngestDriver(IngestOptions options)
 
     private Process StartBot(int port, string connection, string media, string city, string aesKey, FakeWeComServer wecom)
     {
-        var info = new ProcessStartInfo("dotnet", [options.BotDll]) { WorkingDirectory = options.RepoRoot };
+        var info = new ProcessStartInfo("dotnet", [_botDll]) { WorkingDirectory = options.RepoRoot };
         var env = info.Environment;
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -452,7 +462,30 @@ internal sealed partial class IngestDriver(IngestOptions options)
         env["WeCom__Bot__Token"] = BotToken;
         env["WeCom__Bot__EncodingAesKey"] = aesKey;
         env["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in options.ServiceEnvironment)
+        {
+            env[key] = value;
+        }
+
         return Start(info);
+    }
+
+    /// <summary>Publishes Guanjia.Bot as docs/deploy.md does (Release, this machine's runtime identifier) and returns its dll.</summary>
+    private async Task<string> PublishAsync(string output, bool readyToRun)
+    {
+        var project = Path.Combine(options.RepoRoot, "Guanjia.Bot", "Guanjia.Bot.csproj");
+        Console.WriteLine($"Publishing {project} ({(readyToRun ? "ReadyToRun" : "IL only")}) to {output} …");
+        var info = new ProcessStartInfo("dotnet",
+        [
+            "publish", project, "-c", "Release", "-r", RuntimeInformation.RuntimeIdentifier, "--self-contained", "false",
+            "-o", output, $"-p:PublishReadyToRun={readyToRun}", "-nologo", "-v", "quiet",
+        ]);
+        using var process = Start(info);
+        await process.WaitForExitAsync();
+        var dll = Path.Combine(output, "Guanjia.Bot.dll");
+        return process.ExitCode == 0 && File.Exists(dll)
+            ? dll
+            : throw new InvalidOperationException($"dotnet publish failed (exit code {process.ExitCode})");
     }
 
     private static Process Start(ProcessStartInfo info)
@@ -557,13 +590,25 @@ internal sealed partial class IngestDriver(IngestOptions options)
     }
 
     /// <summary>The service processes of one part, their database, and what is counted in it.</summary>
-    private sealed class Service(bool postgres, string connection) : IAsyncDisposable
+    private sealed class Service : IAsyncDisposable
     {
         private readonly List<(Process Process, int Port)> _instances = [];
+        private readonly Dictionary<int, MemoryStatus> _highest = [];
+        private readonly bool _postgres;
+        private readonly string _connection;
+        private readonly Timer _memory;
+
+        public Service(bool postgres, string connection)
+        {
+            _postgres = postgres;
+            _connection = connection;
+            // What the resident set is made of when it is highest: read every 100 ms (VmHWM alone says how much, not what).
+            _memory = new Timer(_ => SampleMemory(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(100));
+        }
 
         public IReadOnlyList<int> Ports => [.. _instances.Select(i => i.Port)];
 
-        public string Describe => postgres ? $"PostgreSQL ×{_instances.Count}" : "SQLite";
+        public string Describe => _postgres ? $"PostgreSQL ×{_instances.Count}" : "SQLite";
 
         public void Add(Process process, int port) => _instances.Add((process, port));
 
@@ -581,8 +626,23 @@ internal sealed partial class IngestDriver(IngestOptions options)
             }
         });
 
-        /// <summary>Each instance's peak resident set (VmHWM), in MB.</summary>
-        public string PeakRss() => string.Join(" + ", _instances.Select(i => $"{VmHwm(i.Process.Id) / 1024.0:0} MB"));
+        /// <summary>Each instance's peak resident set (VmHWM), in MB, and what its highest sample was made of.</summary>
+        public string PeakRss() => string.Join(" + ", _instances.Select(i => $"{VmHwm(i.Process.Id) / 1024.0:0} MB")) + " " + PeakRssParts();
+
+        /// <summary>
+        /// Each instance's highest sampled resident set, split as the kernel counts it: anonymous (GC heap, native
+        /// allocations, stacks), file-backed (mapped assemblies and native libraries, shared with other processes
+        /// mapping the same files), shared memory (the JIT's double-mapped code and loader heaps).
+        /// </summary>
+        public string PeakRssParts()
+        {
+            lock (_highest)
+            {
+                return string.Join(" + ", _instances.Select(i => _highest.TryGetValue(i.Process.Id, out var m)
+                    ? Inv($"(highest sample {m.Rss / 1024.0:0} MB: anon {m.Anon / 1024.0:0}, file {m.File / 1024.0:0}, shmem {m.Shmem / 1024.0:0})")
+                    : "(not sampled)"));
+            }
+        }
 
         public async Task<Counts> CountAsync()
         {
@@ -632,22 +692,36 @@ internal sealed partial class IngestDriver(IngestOptions options)
             return result;
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
+            await _memory.DisposeAsync();
             foreach (var (process, _) in _instances)
             {
                 Stop(process);
                 process.Dispose();
             }
+        }
 
-            return ValueTask.CompletedTask;
+        private void SampleMemory()
+        {
+            lock (_highest)
+            {
+                foreach (var (process, _) in _instances)
+                {
+                    var m = MemoryStatus.Read(process.Id);
+                    if (m is not null && (!_highest.TryGetValue(process.Id, out var high) || m.Rss > high.Rss))
+                    {
+                        _highest[process.Id] = m;
+                    }
+                }
+            }
         }
 
         private DbConnection Open()
         {
-            DbConnection db = postgres
-                ? new NpgsqlConnection(connection)
-                : new SqliteConnection(new SqliteConnectionStringBuilder(connection) { Mode = SqliteOpenMode.ReadOnly }.ToString());
+            DbConnection db = _postgres
+                ? new NpgsqlConnection(_connection)
+                : new SqliteConnection(new SqliteConnectionStringBuilder(_connection) { Mode = SqliteOpenMode.ReadOnly }.ToString());
             db.Open();
             return db;
         }
@@ -657,6 +731,27 @@ internal sealed partial class IngestDriver(IngestOptions options)
             await using var command = db.CreateCommand();
             command.CommandText = sql;
             return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>A process's resident set from /proc/pid/status, in kB.</summary>
+        private sealed record MemoryStatus(long Rss, long Anon, long File, long Shmem)
+        {
+            public static MemoryStatus? Read(int pid)
+            {
+                try
+                {
+                    var fields = System.IO.File.ReadLines($"/proc/{pid}/status")
+                        .Select(l => l.Split(':', 2))
+                        .Where(p => p.Length == 2)
+                        .ToDictionary(p => p[0], p => p[1].Trim().Split(' ')[0]);
+                    long Kb(string name) => fields.TryGetValue(name, out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : 0;
+                    return new MemoryStatus(Kb("VmRSS"), Kb("RssAnon"), Kb("RssFile"), Kb("RssShmem"));
+                }
+                catch (IOException)
+                {
+                    return null;
+                }
+            }
         }
 
         private static long VmHwm(int pid)

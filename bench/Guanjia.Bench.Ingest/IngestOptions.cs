@@ -15,7 +15,8 @@ internal enum IngestModes
 internal sealed record IngestOptions(
     TimeSpan Duration, TimeSpan Warmup, int Concurrency, string RepoRoot, string BotDll, TimeSpan DrainTimeout,
     IngestModes Modes, string Storage, string? Postgres, int Instances, int Reports, double Rate,
-    TimeSpan LatencyWarmup, TimeSpan LatencyDuration, int Communities, int CompoundsPerCommunity, int TicketWarmup)
+    TimeSpan LatencyWarmup, TimeSpan LatencyDuration, int Communities, int CompoundsPerCommunity, int TicketWarmup,
+    string? Publish, IReadOnlyList<(string Key, string Value)> ServiceEnvironment)
 {
     public bool IsPostgres => Storage == "postgres";
 
@@ -38,6 +39,8 @@ internal sealed record IngestOptions(
         var compounds = 4;
         string? root = null;
         string? bot = null;
+        string? publish = null;
+        var serviceEnvironment = new List<(string, string)>();
         for (var i = 0; i < args.Length - 1; i += 2)
         {
             var value = args[i + 1];
@@ -60,6 +63,15 @@ internal sealed record IngestOptions(
                 case "--compounds": compounds = Int(value); break;
                 case "--repo": root = value; break;
                 case "--bot": bot = value; break;
+                // What a production instance runs: the service published once to a temp directory (r2r: ReadyToRun,
+                // as docs/deploy.md publishes it; il: published without precompiled code, for comparison).
+                case "--publish" when value is "r2r" or "il": publish = value; break;
+                case "--publish": throw new ArgumentException("--publish is r2r or il");
+                // Runtime settings for the service processes only, e.g. --service-env DOTNET_GCgen0size=0x1000000.
+                case "--service-env" when value.Split('=', 2) is [var key, var setting] && key.Length > 0:
+                    serviceEnvironment.Add((key, setting));
+                    break;
+                case "--service-env": throw new ArgumentException("--service-env is KEY=VALUE");
                 default: throw new ArgumentException($"Unknown option {args[i]}");
             }
         }
@@ -74,6 +86,11 @@ internal sealed record IngestOptions(
             throw new ArgumentException("--storage postgres needs --postgres \"Host=…;Username=…\" (or GUANJIA_BENCH_POSTGRES); a database is created per run");
         }
 
+        if (publish is not null && bot is not null)
+        {
+            throw new ArgumentException("--publish publishes this repository's Guanjia.Bot; it does not go with --bot");
+        }
+
         if (instances > 1 && storage != "postgres")
         {
             throw new ArgumentException("Several instances need --storage postgres (SQLite is one process).");
@@ -82,7 +99,7 @@ internal sealed record IngestOptions(
         root ??= FindRepoRoot();
         bot ??= Path.Combine(root, "Guanjia.Bot", "bin", "Release", "net10.0", "Guanjia.Bot.dll");
         return new IngestOptions(duration, warmup, concurrency, root, bot, drain, modes, storage, postgres, instances, reports, rate,
-            latencyWarmup, latencyDuration, communities, compounds, ticketWarmup);
+            latencyWarmup, latencyDuration, communities, compounds, ticketWarmup, publish, serviceEnvironment);
     }
 
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));

@@ -9,6 +9,7 @@ using Guanjia.Bench.Ingest;
 //       [--concurrency 16] [--warmup 30] [--duration 20]        (acks)
 //       [--reports 60000]                                       (tickets)
 //       [--rate 200] [--latency-warmup 10] [--latency-duration 30] [--communities 300 --compounds 4]
+//       [--publish r2r|il] [--service-env DOTNET_GCConserveMemory=5 …]   (what the service runs as, and its runtime settings)
 if (args is ["bare", "--urls", var bareUrls])
 {
     await BareEndpoint.RunAsync(bareUrls);

@@ -1,4 +1,3 @@
-using Guanjia.Core.Intake;
 using Guanjia.Core.Outbox;
 using Guanjia.Core.Tests.Commands;
 using Microsoft.EntityFrameworkCore;
@@ -195,13 +194,14 @@ public sealed class IntakeBatchTests : IAsyncDisposable
         return string.Join('\n', lines);
     }
 
-    /// <summary>Moves the clock on each time an inbox row is marked processed: every message takes <paramref name="step"/>.</summary>
+    /// <summary>Moves the clock on each time a message's effects are saved: every message takes <paramref name="step"/>.</summary>
     private sealed class AdvanceOnProcessed(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step) : SaveChangesInterceptor
     {
         public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
             DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context!.ChangeTracker.Entries<InboxMessage>().Any(e => e.State == EntityState.Modified))
+            // A message's effects are saved once, with the answers keyed by its inbox id.
+            if (eventData.Context!.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.Key.StartsWith("inbox:", StringComparison.Ordinal)))
             {
                 time.Advance(step);
             }
@@ -210,7 +210,7 @@ public sealed class IntakeBatchTests : IAsyncDisposable
         }
     }
 
-    /// <summary>Throws when inbox row <paramref name="poison"/> is about to be marked processed: a failure inside the transaction.</summary>
+    /// <summary>Throws when the effects of inbox row <paramref name="poison"/> are about to be saved: a failure inside the transaction.</summary>
     private sealed class FailWhenProcessed(long poison) : SaveChangesInterceptor
     {
         public bool Fired { get; private set; }
@@ -218,7 +218,7 @@ public sealed class IntakeBatchTests : IAsyncDisposable
         public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
             DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (eventData.Context!.ChangeTracker.Entries<InboxMessage>().Any(e => e.Entity.Id == poison && e.State == EntityState.Modified))
+            if (eventData.Context!.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.Key.StartsWith($"inbox:{poison}:", StringComparison.Ordinal)))
             {
                 Fired = true;
                 throw new InvalidOperationException("poison");

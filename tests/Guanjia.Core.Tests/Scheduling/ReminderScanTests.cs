@@ -83,8 +83,8 @@ public abstract class ReminderScanTests(string provider) : IDisposable
             var due = Monday9.AddDays(3).ToUnixTimeMilliseconds();
             await db.Database.ExecuteSqlAsync($"""
                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 33000)
-                INSERT INTO "Tickets" ("Status", "Category", "Urgent", "LowConfidence", "Community", "Department", "Reporter", "Text", "Conversation", "CreatedAt", "DueAt", "DispatchedAt")
-                SELECT 'Dispatched', 'other', FALSE, FALSE, 'wuhuashan', 'wuhuashan-office', 'lihua', 'backlog', 'lihua', {created}, {due}, {created} FROM n
+                INSERT INTO "Tickets" ("Number", "Status", "Category", "Urgent", "LowConfidence", "Community", "Department", "Reporter", "Text", "Conversation", "CreatedAt", "DueAt", "DispatchedAt")
+                SELECT 1000 + i, 'Dispatched', 'other', FALSE, FALSE, 'wuhuashan', 'wuhuashan-office', 'lihua', 'backlog', 'lihua', {created}, {due}, {created} FROM n
                 """);
         }
 

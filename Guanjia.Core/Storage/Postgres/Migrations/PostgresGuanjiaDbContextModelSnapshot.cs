@@ -22,6 +22,9 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence<int>("TicketNumbers")
+                .IncrementsBy(10);
+
             modelBuilder.Entity("Guanjia.Core.Intake.InboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -723,7 +726,7 @@ namespace Guanjia.Core.Storage.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("integer");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Number"));
+                    NpgsqlPropertyBuilderExtensions.UseHiLo(b.Property<int>("Number"), "TicketNumbers");
 
                     b.Property<long?>("AcceptedAt")
                         .HasColumnType("bigint");
