@@ -147,7 +147,7 @@ internal sealed partial class UrgencyDetector
         foreach (var word in _rules.Past)
         {
             var at = before.IndexOf(word, StringComparison.Ordinal);
-            if (at >= 0 && !before[(at + word.Length)..].ContainsAny(StillGoing))
+            if (at >= 0 && !before[(at + word.Length)..].ContainsAny(StillGoing) && !StillNow(before[(at + word.Length)..]))
             {
                 return true;
             }
@@ -155,6 +155,10 @@ internal sealed partial class UrgencyDetector
 
         return false;
     }
+
+    // 昨晚出去了到现在没回来: what began then and lasts till now is not past.
+    private static bool StillNow(ReadOnlySpan<char> between) =>
+        between.Contains("现在", StringComparison.Ordinal) || between.Contains("至今", StringComparison.Ordinal);
 
     /// <summary>A hypothetical question later in the cue's clause: 着起火来咋个整, 着火了咋个跑.</summary>
     private bool IsHypotheticalAfter(string normalized, int from)

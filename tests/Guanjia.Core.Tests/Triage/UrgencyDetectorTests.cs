@@ -40,6 +40,14 @@ public sealed class UrgencyDetectorTests(TriageFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Find_GoneSinceLastNightTillNow_IsStillACue()
+    {
+        var cue = Find("楼上有个老人有点糊涂，昨晚出去了到现在没回来");
+
+        Assert.Equal("没回来", cue?.Cue);
+    }
+
+    [Fact]
     public void Find_GasSmellAfterTheFlameWentOut_IsStillACue()
     {
         var cue = Find("一开门就是一股煤气味，灶台上的火已经灭了但是阀门是开着的");
