@@ -157,9 +157,15 @@ internal sealed partial class IntakeWorker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GuanjiaDbContext>();
-            var unclaimed = batch.Where(b => !b.Claimed).Select(b => b.Id).ToList();
-            var claimed = unclaimed.Count == 0 ? [] : await storage.TryClaimInboxAsync(db, unclaimed, time.GetUtcNow(), stoppingToken);
-            ids = [.. batch.Where(b => b.Claimed).Select(b => b.Id).Concat(claimed).Distinct().Order()];
+            // Claimed or renewed, all of the batch: a row claimed by a poll may have waited in the queue longer than its
+            // lease (a loaded instance, a long queue), and another instance may have taken it over meanwhile; it is
+            // that instance's now. Renewing in the same statement keeps two instances from processing it both
+            // (before, they both did and the second batch failed on the outbox's unique key).
+            var wanted = batch.Select(b => b.Id).Distinct().ToList();
+            var held = storage.IsShared || batch.Any(b => !b.Claimed)
+                ? await storage.TryClaimInboxAsync(db, wanted, time.GetUtcNow(), stoppingToken)
+                : wanted;
+            ids = [.. held.Order()];
             if (ids.Count == 0)
             {
                 return batch.Count;

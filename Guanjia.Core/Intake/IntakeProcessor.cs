@@ -60,7 +60,7 @@ public sealed partial class IntakeProcessor
         _time = time;
         _logger = logger;
         _commands = commands;
-        _classifier = new MessageClassifier(db, config, triage, settings, time);
+        _classifier = new MessageClassifier(db, config, triage, settings, time, metrics);
         _reports = new ReportHandler(db, config, triage, settings, texts, calendar, time, logger, metrics);
         _photoHandlers = new PhotoHandlers(db, config, settings, texts, time);
         _amendment = new TicketAmendment(db, config, texts);

@@ -1,6 +1,7 @@
 using Guanjia.Core.Commands;
 using Guanjia.Core.Community;
 using Guanjia.Core.Intake;
+using Guanjia.Core.Operations;
 using Guanjia.Core.Storage;
 using Guanjia.Core.Tickets;
 using Guanjia.Core.Triage;
@@ -18,7 +19,8 @@ public sealed class MessageClassifier(
     CommunityConfig config,
     TicketTriage triage,
     IntakeSettings settings,
-    TimeProvider time)
+    TimeProvider time,
+    GuanjiaMetrics? metrics = null)
 {
     // A follow-up's words besides the place that say nothing new ("是", "在", "就在…那边").
     private const int ShortRemainder = 6;
@@ -78,7 +80,7 @@ public sealed class MessageClassifier(
         }
 
         var text = inbound.Text;
-        var triaged = new TriageOnce(triage, text, person);
+        var triaged = new TriageOnce(triage, text, person, time, metrics);
 
         // Small talk the lexicon reads (收到, 好的谢谢) is answered before it could pass for a follow-up's detail.
         if (text.Length > 0 && inbound.Stored.Count == 0 && ConversationGate.LexiconMayMatch(text, Gate)
@@ -191,7 +193,7 @@ public sealed class MessageClassifier(
             return false;
         }
 
-        var result = (triaged ?? new TriageOnce(triage, text, person)).For(community);
+        var result = (triaged ?? new TriageOnce(triage, text, person, time, metrics)).For(community);
         var sameCategory = result.CategoryCode == ticket.Category || result.BestGuessCode == ticket.Category;
         if (named is not null && ticket.Compound is not null && named.Compound.Id != ticket.Compound)
         {
@@ -311,7 +313,7 @@ public sealed class MessageClassifier(
 /// One triage per message: the decision reads it (urgency, the conversation gate, a follow-up's category) and the
 /// report handler takes it, so a report is triaged once. Keyed by community (the place and department depend on it).
 /// </summary>
-internal sealed class TriageOnce(TicketTriage triage, string text, Person person)
+internal sealed class TriageOnce(TicketTriage triage, string text, Person person, TimeProvider time, GuanjiaMetrics? metrics)
 {
     private (string Community, TriageResult Result)? _last;
 
@@ -322,7 +324,9 @@ internal sealed class TriageOnce(TicketTriage triage, string text, Person person
             return last.Result;
         }
 
+        var started = time.GetTimestamp();
         var result = triage.Triage(text, person, community, conversation: true);
+        metrics?.RecordTriage(time.GetElapsedTime(started));
         _last = (community.Id, result);
         return result;
     }
