@@ -161,11 +161,8 @@ internal sealed partial class IntakeWorker(
             // lease (a loaded instance, a long queue), and another instance may have taken it over meanwhile; it is
             // that instance's now. Renewing in the same statement keeps two instances from processing it both
             // (before, they both did and the second batch failed on the outbox's unique key).
-            var wanted = batch.Select(b => b.Id).Distinct().ToList();
-            var held = storage.IsShared || batch.Any(b => !b.Claimed)
-                ? await storage.TryClaimInboxAsync(db, wanted, time.GetUtcNow(), stoppingToken)
-                : wanted;
-            ids = [.. held.Order()];
+            // (SQLite's single process holds every row: no statement there.)
+            ids = await storage.TryClaimInboxAsync(db, [.. batch.Select(b => b.Id).Distinct()], time.GetUtcNow(), stoppingToken);
             if (ids.Count == 0)
             {
                 return batch.Count;

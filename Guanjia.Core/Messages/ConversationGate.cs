@@ -58,25 +58,22 @@ public static class ConversationGate
     /// <summary>The lexicon's part of <see cref="Decide"/> alone (before a message is read as a follow-up to a recent report).</summary>
     public static ConversationKind? Lexicon(string text, TriageResult triage, bool photo, ConversationGateSettings? settings = null)
     {
-        settings ??= ConversationGateSettings.Default;
-        var kind = ConversationKind.Acknowledgement;
-        var said = settings.Lexicon switch
+        return LexiconSays(text, settings, out var kind) && !Vetoed(text, triage, photo) ? kind : null;
+    }
+
+    /// <summary>Whether the text may be read by the lexicon at all; the model is asked only then.</summary>
+    public static bool LexiconMayMatch(string text, ConversationGateSettings? settings = null) => LexiconSays(text, settings, out _);
+
+    private static bool LexiconSays(string text, ConversationGateSettings? settings, out ConversationKind kind)
+    {
+        kind = ConversationKind.Acknowledgement;
+        return (settings ?? ConversationGateSettings.Default).Lexicon switch
         {
             ConversationLexicon.Full => ConversationRecognizer.TryRecognize(text, out kind),
             ConversationLexicon.Pure => ConversationRecognizer.IsPureSmallTalk(text, out kind),
             _ => false,
         };
-        return said && !Vetoed(text, triage, photo) ? kind : null;
     }
-
-    /// <summary>Whether the text may be read by the lexicon at all; the model is asked only then.</summary>
-    public static bool LexiconMayMatch(string text, ConversationGateSettings? settings = null) =>
-        (settings ?? ConversationGateSettings.Default).Lexicon switch
-        {
-            ConversationLexicon.Full => ConversationRecognizer.TryRecognize(text, out _),
-            ConversationLexicon.Pure => ConversationRecognizer.IsPureSmallTalk(text, out _),
-            _ => false,
-        };
 
     /// <summary>The safety nets: whatever else it says, such a message is filed.</summary>
     public static bool Vetoed(string text, TriageResult triage, bool photo) =>

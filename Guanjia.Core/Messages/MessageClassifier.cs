@@ -312,8 +312,10 @@ public sealed class MessageClassifier(
 /// <summary>
 /// One triage per message: the decision reads it (urgency, the conversation gate, a follow-up's category) and the
 /// report handler takes it, so a report is triaged once. Keyed by community (the place and department depend on it).
+/// Each triage it runs is timed for the triage-time metric. Without <paramref name="conversation"/> the gate's model is
+/// not read (a report of photos alone).
 /// </summary>
-internal sealed class TriageOnce(TicketTriage triage, string text, Person person, TimeProvider time, GuanjiaMetrics? metrics)
+internal sealed class TriageOnce(TicketTriage triage, string text, Person person, TimeProvider time, GuanjiaMetrics? metrics, bool conversation = true)
 {
     private (string Community, TriageResult Result)? _last;
 
@@ -325,7 +327,7 @@ internal sealed class TriageOnce(TicketTriage triage, string text, Person person
         }
 
         var started = time.GetTimestamp();
-        var result = triage.Triage(text, person, community, conversation: true);
+        var result = triage.Triage(text, person, community, conversation);
         metrics?.RecordTriage(time.GetElapsedTime(started));
         _last = (community.Id, result);
         return result;

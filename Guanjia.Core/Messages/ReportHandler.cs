@@ -122,7 +122,7 @@ public sealed partial class ReportHandler(
         string text, Person person, CommunityInfo community, string conversation, DateTimeOffset now,
         CancellationToken cancellationToken, bool forceAsk = false, TriageResult? triaged = null)
     {
-        var result = triaged ?? Triage(text, person, community);
+        var result = triaged ?? new TriageOnce(triage, text, person, time, metrics, conversation: false).For(community);
         var ask = result.LowConfidence || forceAsk;
         var category = ask ? config.OtherCategory : config.FindCategory(result.CategoryCode) ?? config.OtherCategory;
         var urgent = result.Urgent || category.AlwaysUrgent;
@@ -147,14 +147,6 @@ public sealed partial class ReportHandler(
         // Numbered when added (GuanjiaDbContext.ConfigureTicketNumbers): saved with the rest of the message, in one SaveChanges.
         await db.Tickets.AddAsync(ticket, cancellationToken);
         return (ticket, result);
-    }
-
-    private TriageResult Triage(string text, Person person, CommunityInfo community)
-    {
-        var started = time.GetTimestamp();
-        var result = triage.Triage(text, person, community);
-        metrics?.RecordTriage(time.GetElapsedTime(started));
-        return result;
     }
 
     private void EnqueueNotices(

@@ -171,9 +171,7 @@ public static class TriageEvaluation
         var confidences = new List<(double, bool)>();
         foreach (var report in reports)
         {
-            var reporter = report.From is null ? null : config.FindPerson(report.From);
-            var community = (report.Community ?? reporter?.CommunityId) is { } id ? config.FindCommunity(id) : null;
-            community ??= config.Communities[0];
+            var (reporter, community) = SenderOf(config, report);
             var result = triage.Triage(report.Text, reporter, community, conversation: conversation is not null);
             if (conversation is not null)
             {
@@ -227,9 +225,16 @@ public static class TriageEvaluation
 
     private static TriageResult GateTriage(TicketTriage triage, CommunityConfig config, LabelledReport line)
     {
+        var (reporter, community) = SenderOf(config, line);
+        return triage.Triage(line.Text, reporter, community, conversation: true);
+    }
+
+    // Who wrote a labelled line and in which community (its own, the writer's, else the first).
+    private static (Person? Reporter, CommunityInfo Community) SenderOf(CommunityConfig config, LabelledReport line)
+    {
         var reporter = line.From is null ? null : config.FindPerson(line.From);
         var community = (line.Community ?? reporter?.CommunityId) is { } id ? config.FindCommunity(id) : null;
-        return triage.Triage(line.Text, reporter, community ?? config.Communities[0], conversation: true);
+        return (reporter, community ?? config.Communities[0]);
     }
 
     /// <summary>
