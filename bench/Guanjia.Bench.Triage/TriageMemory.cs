@@ -17,6 +17,11 @@ internal static class TriageMemory
 
     public static int Run(string[] args)
     {
+        if (args is ["--compare", var first, var second])
+        {
+            return Compare(first, second);
+        }
+
         var root = TriageBenchmarks.FindRoot();
         var directory = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Path.Combine(root, "config", "triage");
         var config = CommunityConfigLoader.Load(Path.Combine(root, "config", "community.yaml"));
@@ -71,6 +76,48 @@ internal static class TriageMemory
         GC.KeepAlive(text);
         return 0;
     }
+
+    /// <summary>
+    /// Reads every text of the corpus with the models of two directories and prints the largest difference of any
+    /// probability and how many top classes differ: a change of how a model is stored must leave both at zero.
+    /// </summary>
+    private static int Compare(string first, string second)
+    {
+        var root = TriageBenchmarks.FindRoot();
+        var config = CommunityConfigLoader.Load(Path.Combine(root, "config", "community.yaml"));
+        var codes = config.Categories.Select(c => c.Code).ToArray();
+        var text = new ReportText(config, new PlaceResolver(config));
+        var inputs = TriageKnowledge.Load(Path.Combine(root, "config", "triage")).Examples
+            .Select(e => text.Prepare(TextNormalizer.Normalize(e.Text))).ToList();
+        var different = false;
+        foreach (var (file, modelCodes) in new[]
+        {
+            (TriageModelStore.ModelFile, (IReadOnlyList<string>)codes),
+            (TriageModelStore.UrgencyFile, TriageModelStore.UrgencyCodes),
+            (TriageModelStore.ConversationFile, TriageModelStore.ConversationCodes),
+        })
+        {
+            var a = CategoryModel.Load(Path.Combine(first, file), ManifestCodes(first, file, modelCodes), modelCodes);
+            var b = CategoryModel.Load(Path.Combine(second, file), ManifestCodes(second, file, modelCodes), modelCodes);
+            var maxDifference = 0.0;
+            var topDiffers = 0;
+            foreach (var input in inputs)
+            {
+                var p = a.Probabilities(input);
+                var q = b.Probabilities(input);
+                maxDifference = Math.Max(maxDifference, p.Zip(q, (x, y) => Math.Abs(x - y)).Max());
+                topDiffers += Array.IndexOf(p, p.Max()) == Array.IndexOf(q, q.Max()) ? 0 : 1;
+            }
+
+            different |= topDiffers > 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: {inputs.Count} texts, largest probability difference {maxDifference:G3}, top class differs on {topDiffers}"));
+        }
+
+        return different ? 1 : 0;
+    }
+
+    private static IReadOnlyList<string> ManifestCodes(string directory, string file, IReadOnlyList<string> codes) =>
+        file == TriageModelStore.ModelFile ? new TriageModelStore(directory).ShippedManifest()!.Codes : codes;
 
     private static long Retained()
     {
