@@ -22,6 +22,16 @@ internal static class TriageMemory
             return Compare(first, second);
         }
 
+        if (args is ["--segment", var output])
+        {
+            return Segment(output);
+        }
+
+        if (args is ["--dictionary", ..])
+        {
+            return CutDictionary(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : SegmenterDictionary.DefaultMinFrequency);
+        }
+
         var root = TriageBenchmarks.FindRoot();
         var directory = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? Path.Combine(root, "config", "triage");
         var config = CommunityConfigLoader.Load(Path.Combine(root, "config", "community.yaml"));
@@ -114,6 +124,34 @@ internal static class TriageMemory
         }
 
         return different ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Writes the words the classifiers read of every corpus text, one text a line, as the segmenter with the dictionary
+    /// in this program's Resources/ cuts them: run it with two dictionaries and compare the files.
+    /// </summary>
+    private static int Segment(string output)
+    {
+        var root = TriageBenchmarks.FindRoot();
+        var config = CommunityConfigLoader.Load(Path.Combine(root, "config", "community.yaml"));
+        var text = new ReportText(config, new PlaceResolver(config));
+        File.WriteAllLines(output, TriageKnowledge.Load(Path.Combine(root, "config", "triage")).Examples
+            .Select(e => text.Prepare(TextNormalizer.Normalize(e.Text))).Select(i => $"{i.Chars}\t{i.Words}"));
+        return 0;
+    }
+
+    /// <summary>Cuts jieba.NET's full dictionary (copied beside this program) into Guanjia.Core/Resources/dict.txt for the corpus.</summary>
+    private static int CutDictionary(int minFrequency)
+    {
+        var root = TriageBenchmarks.FindRoot();
+        var texts = TriageKnowledge.Load(Path.Combine(root, "config", "triage")).Examples.Select(e => TextNormalizer.Normalize(e.Text));
+        var full = File.ReadLines(Path.Combine(AppContext.BaseDirectory, "jieba", "dict.txt"));
+        var output = Path.Combine(root, "Guanjia.Core", "Resources", "dict.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var lines = SegmenterDictionary.Cut(full, texts, minFrequency).ToList();
+        File.WriteAllLines(output, lines);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines.Count - 1} words (of jieba's full list) → {output}"));
+        return 0;
     }
 
     private static IReadOnlyList<string> ManifestCodes(string directory, string file, IReadOnlyList<string> codes) =>
