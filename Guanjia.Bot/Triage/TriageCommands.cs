@@ -54,6 +54,14 @@ internal static class TriageCommands
             return 0;
         }
 
+        if (args is ["--rescore", var dumpFile, ..] && File.Exists(dumpFile))
+        {
+            // The urgency rules as they are now over out-of-fold signals dumped before (no training): for iterating on cues.
+            var knowledge = TriageKnowledge.Load(KnowledgeDirectory);
+            await output.WriteAsync(TriageEvaluation.Rescore(knowledge, File.ReadLines(dumpFile), ClassifierSettings.Default, args.Contains("--misses"), args.Contains("--grid")));
+            return 0;
+        }
+
         if (args is ["--gate", .. var files] && files.Length > 0 && files.All(File.Exists))
         {
             // The shipped gate on labelled lines it was not trained on (conversation lines and reports).
@@ -66,7 +74,7 @@ internal static class TriageCommands
 
         if (args is not [var file, ..] || !File.Exists(file))
         {
-            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>…");
+            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>… | --rescore <dump.jsonl> [--misses] [--grid]");
             return 2;
         }
 

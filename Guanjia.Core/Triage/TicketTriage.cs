@@ -202,16 +202,23 @@ public sealed partial class TicketTriage
 
     private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
     {
+        var urgency = Current.Urgency;
+        var compact = UrgencyDetector.Compact(normalized);
+        return UrgencySignals(_urgency, normalized, () => urgency.Probabilities(input)[1], () => ClauseMax(urgency, compact));
+    }
+
+    /// <summary>What the rules read of a normalised report, with the learned probabilities computed only when asked for.</summary>
+    internal static UrgencySignal UrgencySignals(UrgencyDetector detector, string normalized, Func<double> learned, Func<double> clause)
+    {
         // Voice-to-text and terse reports space their words (电线 垂到 地上): cues are read across such spaces.
         normalized = UrgencyDetector.Compact(normalized);
-        var urgency = Current.Urgency;
         return new(
-            _urgency.Find(normalized),
-            _urgency.InNonUrgentContext(normalized),
-            _urgency.NamesAnyCue(normalized),
-            _urgency.SaysAllClear(normalized),
-            new Lazy<double>(() => urgency.Probabilities(input)[1], LazyThreadSafetyMode.None),
-            new Lazy<double>(() => ClauseMax(urgency, normalized), LazyThreadSafetyMode.None));
+            detector.Find(normalized),
+            detector.InNonUrgentContext(normalized),
+            detector.NamesAnyCue(normalized),
+            detector.SaysAllClear(normalized),
+            new Lazy<double>(learned, LazyThreadSafetyMode.None),
+            new Lazy<double>(clause, LazyThreadSafetyMode.None));
     }
 
     // Clauses shorter than this say too little to be read alone (好危险, 快来).
