@@ -169,7 +169,7 @@ public sealed partial class TicketTriage
     /// </summary>
     internal static UrgencyReason Decide(UrgencySignal s, bool alwaysUrgent, ClassifierSettings settings)
     {
-        if (s.Cue is { Corroborate: false })
+        if (s.Cue is { Corroborate: false, Weak: false })
         {
             return UrgencyReason.Cue;
         }
@@ -179,14 +179,15 @@ public sealed partial class TicketTriage
             return UrgencyReason.None;
         }
 
-        if (alwaysUrgent && !s.AllClear && !(s.NamesCue && s.Cue is null) && (s.Cue is not null || s.Learned >= settings.AlwaysUrgentAbove))
+        if (alwaysUrgent && !s.AllClear && !(s.NamesCue && s.Cue is null) && (s.Cue is { Weak: false } || s.Learned >= settings.AlwaysUrgentAbove))
         {
             return UrgencyReason.Category;
         }
 
-        if (s.Cue is not null)
+        if (s.Cue is { } cue)
         {
-            return s.Learned >= settings.CorroborateAbove ? UrgencyReason.Cue : UrgencyReason.None;
+            // A weak cue (烧烤摊冒烟, 站牌被撞倒) counts where the learned model alone would.
+            return s.Learned >= (cue.Weak ? settings.UrgentAbove : settings.CorroborateAbove) ? UrgencyReason.Cue : UrgencyReason.None;
         }
 
         if (!s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove)

@@ -350,29 +350,35 @@ public static class TriageEvaluation
         for (var fold = 0; fold < k; fold++)
         {
             var triage = new TicketTriage(config, knowledge with { Examples = TrainingFold(reports, conversation, k, fold) });
-            foreach (var report in reports.Where((_, i) => i % k == fold))
+            Dump(triage, config, reports.Where((_, i) => i % k == fold), output);
+        }
+    }
+
+    /// <summary>What the decision reads of each report with the model of <paramref name="triage"/> (as <see cref="DumpOutOfFold"/>): for a file never trained on.</summary>
+    public static void Dump(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports, TextWriter output)
+    {
+        foreach (var report in reports)
+        {
+            var (model, stripped, urgency) = triage.Explain(report.Text);
+            var combined = triage.Classifier.Combine(stripped, model, triage.Settings);
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
-                var (model, stripped, urgency) = triage.Explain(report.Text);
-                var combined = triage.Classifier.Combine(stripped, model, triage.Settings);
-                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                {
-                    text = report.Text,
-                    category = report.Category,
-                    urgent = report.Urgent,
-                    model,
-                    combined,
-                    cue = urgency.Cue?.Cue,
-                    kind = urgency.Cue?.Kind,
-                    corroborate = urgency.Cue?.Corroborate ?? false,
-                    quiet = urgency.Quiet,
-                    namesCue = urgency.NamesCue,
-                    allClear = urgency.AllClear,
-                    learned = urgency.Learned,
-                    clause = urgency.Clause,
-                    always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
-                    found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
-                }));
-            }
+                text = report.Text,
+                category = report.Category,
+                urgent = report.Urgent,
+                model,
+                combined,
+                cue = urgency.Cue?.Cue,
+                kind = urgency.Cue?.Kind,
+                corroborate = urgency.Cue?.Corroborate ?? false,
+                quiet = urgency.Quiet,
+                namesCue = urgency.NamesCue,
+                allClear = urgency.AllClear,
+                learned = urgency.Learned,
+                clause = urgency.Clause,
+                always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
+                found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
+            }));
         }
     }
 
@@ -407,7 +413,7 @@ public static class TriageEvaluation
                 var s = line.Signal;
                 var why = line.Urgent
                     ? $"MISSED{(s.NamesCue ? " names a cue" : "")}{(s.Cue is { } m ? $" cue {m.Cue}/{m.Kind}{(m.Corroborate ? " (corroborate)" : "")}" : "")}{(s.Quiet ? " quiet" : "")}{(s.AllClear ? " all-clear" : "")}"
-                    : $"FALSE {reason}{(s.Cue is { } f ? $" {f.Cue}/{f.Kind}{(f.Corroborate ? " corroborated" : "")}" : "")}{(line.Always ? " always-urgent" : "")}";
+                    : $"FALSE {reason}{(s.Cue is { } f ? $" {f.Cue}/{f.Kind}{(f.Corroborate ? " corroborated" : "")}{(f.Weak ? " weak" : "")}" : "")}{(line.Always ? " always-urgent" : "")}";
                 sb.AppendLine(c, $"  {why} learned {s.Learned:0.00} [{line.Category}] {line.Text}");
             }
         }
