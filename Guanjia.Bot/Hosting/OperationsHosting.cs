@@ -39,10 +39,12 @@ internal static class OperationsHosting
     public static WebApplicationBuilder AddGuanjiaTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(sp => new GuanjiaMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<TimeProvider>()));
+        // Metrics:MeterName is for a process that hosts several services (the tests); see GuanjiaMetrics.
+        var meterName = builder.Configuration["Metrics:MeterName"] ?? GuanjiaMetrics.MeterName;
+        builder.Services.AddSingleton(sp => new GuanjiaMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<TimeProvider>(), meterName));
         builder.Services.AddHostedService<OperationsSampler>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(GuanjiaMetrics.MeterName)
+            .AddMeter(meterName)
             .AddPrometheusExporter());
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<GuanjiaDbContext>("database")

@@ -33,11 +33,18 @@ public sealed class GuanjiaMetrics : IDisposable
     private int _consecutiveWeComFailures;
     private long _lastWeComSuccessTicks;
 
-    public GuanjiaMetrics(IMeterFactory? meterFactory = null, TimeProvider? time = null)
+    /// <param name="meterFactory">The host's meter factory; a meter of its own without one.</param>
+    /// <param name="time">The clock for the time since WeCom last answered.</param>
+    /// <param name="meterName">
+    /// <see cref="MeterName"/> unless several services share one process (the tests): OpenTelemetry stops
+    /// the metrics of every meter of a name when one of them is disposed (open-telemetry/opentelemetry-dotnet#6412),
+    /// so each service there needs a meter of its own.
+    /// </param>
+    public GuanjiaMetrics(IMeterFactory? meterFactory = null, TimeProvider? time = null, string meterName = MeterName)
     {
         _time = time ?? TimeProvider.System;
         _lastWeComSuccessTicks = _time.GetUtcNow().UtcTicks;
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = meterFactory?.Create(meterName) ?? new Meter(meterName);
         _callbacks = _meter.CreateCounter<long>("guanjia.callbacks", "{callback}", "WeCom callbacks answered, by endpoint and result");
         _sends = _meter.CreateCounter<long>("guanjia.outbox.sends", "{message}", "Outbox send attempts, by channel and outcome");
         _wecomErrors = _meter.CreateCounter<long>("guanjia.wecom.errors", "{error}", "Failed WeCom calls, by errcode (client codes ≤ −1000 for HTTP, timeout, network)");

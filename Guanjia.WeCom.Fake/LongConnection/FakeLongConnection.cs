@@ -193,9 +193,10 @@ public class FakeLongConnection(string botId = FakeLongConnection.DefaultBotId, 
         {
             await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "replaced by a newer connection", CancellationToken.None);
         }
-        catch (WebSocketException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            // The client closed first on reading the event, as it should.
+            // The client closed first on reading the event, as it should (and the server's handler may
+            // already have ended and disposed the socket).
         }
     }
 

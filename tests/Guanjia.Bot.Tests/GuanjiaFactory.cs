@@ -84,6 +84,8 @@ public sealed class GuanjiaFactory : WebApplicationFactory<Program>, IAsyncLifet
         builder.UseSetting("Jobs:Enabled", SchedulerEnabled ? "true" : "false");
         // Quartz keeps one scheduler per name in a process: each deployment under test gets its own.
         builder.UseSetting("Jobs:SchedulerName", "guanjia-" + (_twinOf ?? this).GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // One meter per service in this process: disposing another test's service must not stop this one's metrics.
+        builder.UseSetting("Metrics:MeterName", "Guanjia.test-" + Guid.NewGuid().ToString("N"));
         builder.UseSetting("WeCom:ApiBaseUrl", WeCom.BaseAddress.ToString());
         builder.UseSetting("WeCom:CorpId", WeCom.CorpId);
         builder.UseSetting("WeCom:Secret", WeCom.Secret);

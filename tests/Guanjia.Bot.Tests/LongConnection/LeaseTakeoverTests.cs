@@ -52,27 +52,22 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
 
         // The lease is taken from under A (its renewals failed and another holder came and went): A closes its connection
         // at its next check, and nobody can have the lease until it runs out.
-        await SetLeaseAsync("instance-that-crashed", _time.GetUtcNow() + LongConnectionService.LeaseDuration);
+        var leaseRunsOut = _time.GetUtcNow() + LongConnectionService.LeaseDuration;
+        await SetLeaseAsync("instance-that-crashed", leaseRunsOut);
         _time.Advance(LongConnectionService.LeaseCheck);
         await UntilAsync(() => !connectionA.IsAuthenticated && !_server.IsSubscribed);
         Assert.False(connectionB.IsAuthenticated);
 
         // Once it has run out, one of them holds it again (A, which lost it, competes like B).
-        for (var waited = TimeSpan.Zero; waited < LongConnectionService.LeaseDuration; waited += LongConnectionService.LeaseCheck)
-        {
-            _time.Advance(LongConnectionService.LeaseCheck);
-            await Task.Delay(100);
-        }
-
-        await UntilAsync(() => connectionA.IsAuthenticated ^ connectionB.IsAuthenticated);
+        await AdvanceUntilAsync(() => connectionA.IsAuthenticated ^ connectionB.IsAuthenticated);
+        Assert.True(_time.GetUtcNow() >= leaseRunsOut, "Nobody may hold the lease before it runs out.");
         Assert.Equal(2, _server.Subscriptions);
 
         // The holder stops (its lease released): the other takes over at its next check.
         var aTookItBack = connectionA.IsAuthenticated;
         var (holder, other) = aTookItBack ? (a, connectionB) : (b, connectionA);
         await holder.StopAsync(CancellationToken.None);
-        _time.Advance(LongConnectionService.LeaseCheck);
-        await UntilAsync(() => other.IsAuthenticated);
+        await AdvanceUntilAsync(() => other.IsAuthenticated);
         Assert.Equal(3, _server.Subscriptions);
         Assert.True(aTookItBack || connectionA.IsAuthenticated, "A, which lost the lease first, held the connection again.");
 
@@ -94,9 +89,7 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         Assert.Equal(1, _server.Subscriptions);
 
         _time.Advance(LongConnectionService.LeaseDuration);
-        await Task.Delay(100);
-        _time.Advance(LongConnectionService.LeaseCheck);
-        await UntilAsync(() => connection.IsAuthenticated);
+        await AdvanceUntilAsync(() => connection.IsAuthenticated);
         Assert.Equal(2, _server.Subscriptions);
 
         await service.StopAsync(CancellationToken.None);
@@ -123,6 +116,23 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         _factory.WithDbAsync(db => db.OutboxLeases
             .Where(l => l.Target == GuanjiaStorage.LeasePrefix + LongConnectionService.LeaseName)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, holder).SetProperty(l => l.Until, until)));
+
+    // Moves the clock one lease check at a time, giving the instances' loops a moment between steps, until the
+    // condition holds: a fixed number of steps could outrun a loop that is still busy on a loaded machine.
+    private async Task AdvanceUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The instances did not reach the expected state in time.");
+            }
+
+            _time.Advance(LongConnectionService.LeaseCheck);
+            await Task.Delay(100);
+        }
+    }
 
     private static async Task UntilAsync(Func<bool> condition)
     {

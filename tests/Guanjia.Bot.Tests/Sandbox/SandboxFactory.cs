@@ -55,6 +55,7 @@ public sealed class SandboxFactory : WebApplicationFactory<Program>, IAsyncLifet
         Directory.CreateDirectory(_dir);
         builder.UseContentRoot(GuanjiaFactory.RepoRoot);
         builder.UseSetting("urls", BaseAddress.ToString().TrimEnd('/'));
+        builder.UseSetting("Metrics:MeterName", "Guanjia.test-" + Guid.NewGuid().ToString("N"));
         builder.UseSetting("ConnectionStrings:Guanjia", $"Data Source={Path.Combine(_dir, "guanjia.db")}");
         builder.UseSetting("Media:Root", Path.Combine(_dir, "media"));
         builder.UseSetting("Sandbox:File", KeysFile);
