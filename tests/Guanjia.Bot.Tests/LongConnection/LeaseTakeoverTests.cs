@@ -59,7 +59,8 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         Assert.False(connectionB.IsAuthenticated);
 
         // Once it has run out, one of them holds it again (A, which lost it, competes like B).
-        await AdvanceUntilAsync(() => connectionA.IsAuthenticated ^ connectionB.IsAuthenticated);
+        await AdvanceUntilConnectedAsync();
+        await UntilAsync(() => connectionA.IsAuthenticated ^ connectionB.IsAuthenticated);
         Assert.True(_time.GetUtcNow() >= leaseRunsOut, "Nobody may hold the lease before it runs out.");
         Assert.Equal(2, _server.Subscriptions);
 
@@ -67,7 +68,8 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         var aTookItBack = connectionA.IsAuthenticated;
         var (holder, other) = aTookItBack ? (a, connectionB) : (b, connectionA);
         await holder.StopAsync(CancellationToken.None);
-        await AdvanceUntilAsync(() => other.IsAuthenticated);
+        await AdvanceUntilConnectedAsync();
+        await UntilAsync(() => other.IsAuthenticated);
         Assert.Equal(3, _server.Subscriptions);
         Assert.True(aTookItBack || connectionA.IsAuthenticated, "A, which lost the lease first, held the connection again.");
 
@@ -89,7 +91,9 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
         Assert.Equal(1, _server.Subscriptions);
 
         _time.Advance(LongConnectionService.LeaseDuration);
-        await AdvanceUntilAsync(() => connection.IsAuthenticated);
+        await Task.Delay(100);
+        _time.Advance(LongConnectionService.LeaseCheck);
+        await UntilAsync(() => connection.IsAuthenticated);
         Assert.Equal(2, _server.Subscriptions);
 
         await service.StopAsync(CancellationToken.None);
@@ -117,16 +121,18 @@ public sealed class LeaseTakeoverTests : IAsyncLifetime
             .Where(l => l.Target == GuanjiaStorage.LeasePrefix + LongConnectionService.LeaseName)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, holder).SetProperty(l => l.Until, until)));
 
-    // Moves the clock one lease check at a time, giving the instances' loops a moment between steps, until the
-    // condition holds: a fixed number of steps could outrun a loop that is still busy on a loaded machine.
-    private async Task AdvanceUntilAsync(Func<bool> condition)
+    // Moves the clock one lease check at a time, giving the instances' loops a moment between steps, until an
+    // instance opens a connection (a fixed number of steps could outrun a loop still busy on a loaded machine);
+    // then the clock stands still, so the handshake is not timed out by the test moving it.
+    private async Task AdvanceUntilConnectedAsync()
     {
+        var before = _server.Connections;
         var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
+        while (_server.Connections == before)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException("The instances did not reach the expected state in time.");
+                throw new TimeoutException("No instance connected in time.");
             }
 
             _time.Advance(LongConnectionService.LeaseCheck);
