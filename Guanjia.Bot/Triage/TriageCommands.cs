@@ -54,6 +54,14 @@ internal static class TriageCommands
             return 0;
         }
 
+        if (args is ["--rescore", var dumpFile, ..] && File.Exists(dumpFile))
+        {
+            // The urgency rules as they are now over out-of-fold signals dumped before (no training): for iterating on cues.
+            var knowledge = TriageKnowledge.Load(KnowledgeDirectory);
+            await output.WriteAsync(TriageEvaluation.Rescore(knowledge, File.ReadLines(dumpFile), ClassifierSettings.Default, args.Contains("--misses"), args.Contains("--grid")));
+            return 0;
+        }
+
         if (args is ["--gate", .. var files] && files.Length > 0 && files.All(File.Exists))
         {
             // The shipped gate on labelled lines it was not trained on (conversation lines and reports).
@@ -66,7 +74,7 @@ internal static class TriageCommands
 
         if (args is not [var file, ..] || !File.Exists(file))
         {
-            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>…");
+            await output.WriteLineAsync("用法：dotnet run --project Guanjia.Bot -- triage-eval <文件.jsonl> [--dump 输出.jsonl] | --cv [折数] [--tune [--tune-only]] [--misses] | --gate <文件.jsonl>… | --rescore <dump.jsonl> [--misses] [--grid]");
             return 2;
         }
 
@@ -78,6 +86,14 @@ internal static class TriageCommands
         await output.WriteLineAsync(string.Create(c,
             $"model: {triage.ModelSource}, {triage.ModelManifest.Examples} examples, corpus {triage.ModelManifest.CorpusHash[..12]}; constructed in {constructed.TotalMilliseconds:F0} ms, model ready after {loaded.TotalMilliseconds:F0} ms"));
         var reports = LabelledReport.ReadJsonLines(file);
+        if (Array.IndexOf(args, "--dump") is var fd and >= 0 && fd + 1 < args.Length)
+        {
+            // What the decision reads of each report with the shipped model, for --rescore.
+            using var dump = File.CreateText(args[fd + 1]);
+            TriageEvaluation.Dump(triage, config, reports, dump);
+            return 0;
+        }
+
         watch.Restart();
         var report = TriageEvaluation.Evaluate(triage, config, reports);
         await output.WriteLineAsync(string.Create(c, $"triage: {watch.Elapsed.TotalMilliseconds / Math.Max(1, reports.Count):F2} ms per report (wall clock, includes evaluation)"));

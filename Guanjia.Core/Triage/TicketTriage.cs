@@ -169,7 +169,7 @@ public sealed partial class TicketTriage
     /// </summary>
     internal static UrgencyReason Decide(UrgencySignal s, bool alwaysUrgent, ClassifierSettings settings)
     {
-        if (s.Cue is { Corroborate: false })
+        if (s.Cue is { Corroborate: false, Weak: false })
         {
             return UrgencyReason.Cue;
         }
@@ -179,14 +179,15 @@ public sealed partial class TicketTriage
             return UrgencyReason.None;
         }
 
-        if (alwaysUrgent && !s.AllClear && !(s.NamesCue && s.Cue is null) && (s.Cue is not null || s.Learned >= settings.AlwaysUrgentAbove))
+        if (alwaysUrgent && !s.AllClear && !(s.NamesCue && s.Cue is null) && (s.Cue is { Weak: false } || s.Learned >= settings.AlwaysUrgentAbove))
         {
             return UrgencyReason.Category;
         }
 
-        if (s.Cue is not null)
+        if (s.Cue is { } cue)
         {
-            return s.Learned >= settings.CorroborateAbove ? UrgencyReason.Cue : UrgencyReason.None;
+            // A weak cue (烧烤摊冒烟, 站牌被撞倒) counts where the learned model alone would.
+            return s.Learned >= (cue.Weak ? settings.UrgentAbove : settings.CorroborateAbove) ? UrgencyReason.Cue : UrgencyReason.None;
         }
 
         if (!s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove)
@@ -202,16 +203,23 @@ public sealed partial class TicketTriage
 
     private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
     {
+        var urgency = Current.Urgency;
+        var compact = UrgencyDetector.Compact(normalized);
+        return UrgencySignals(_urgency, normalized, () => urgency.Probabilities(input)[1], () => ClauseMax(urgency, compact));
+    }
+
+    /// <summary>What the rules read of a normalised report, with the learned probabilities computed only when asked for.</summary>
+    internal static UrgencySignal UrgencySignals(UrgencyDetector detector, string normalized, Func<double> learned, Func<double> clause)
+    {
         // Voice-to-text and terse reports space their words (电线 垂到 地上): cues are read across such spaces.
         normalized = UrgencyDetector.Compact(normalized);
-        var urgency = Current.Urgency;
         return new(
-            _urgency.Find(normalized),
-            _urgency.InNonUrgentContext(normalized),
-            _urgency.NamesAnyCue(normalized),
-            _urgency.SaysAllClear(normalized),
-            new Lazy<double>(() => urgency.Probabilities(input)[1], LazyThreadSafetyMode.None),
-            new Lazy<double>(() => ClauseMax(urgency, normalized), LazyThreadSafetyMode.None));
+            detector.Find(normalized),
+            detector.InNonUrgentContext(normalized),
+            detector.NamesAnyCue(normalized),
+            detector.SaysAllClear(normalized),
+            new Lazy<double>(learned, LazyThreadSafetyMode.None),
+            new Lazy<double>(clause, LazyThreadSafetyMode.None));
     }
 
     // Clauses shorter than this say too little to be read alone (好危险, 快来).

@@ -350,30 +350,108 @@ public static class TriageEvaluation
         for (var fold = 0; fold < k; fold++)
         {
             var triage = new TicketTriage(config, knowledge with { Examples = TrainingFold(reports, conversation, k, fold) });
-            foreach (var report in reports.Where((_, i) => i % k == fold))
+            Dump(triage, config, reports.Where((_, i) => i % k == fold), output);
+        }
+    }
+
+    /// <summary>What the decision reads of each report with the model of <paramref name="triage"/> (as <see cref="DumpOutOfFold"/>): for a file never trained on.</summary>
+    public static void Dump(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports, TextWriter output)
+    {
+        foreach (var report in reports)
+        {
+            var (model, stripped, urgency) = triage.Explain(report.Text);
+            var combined = triage.Classifier.Combine(stripped, model, triage.Settings);
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
             {
-                var (model, stripped, urgency) = triage.Explain(report.Text);
-                var combined = triage.Classifier.Combine(stripped, model, triage.Settings);
-                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
-                {
-                    text = report.Text,
-                    category = report.Category,
-                    urgent = report.Urgent,
-                    model,
-                    combined,
-                    cue = urgency.Cue?.Cue,
-                    kind = urgency.Cue?.Kind,
-                    corroborate = urgency.Cue?.Corroborate ?? false,
-                    quiet = urgency.Quiet,
-                    namesCue = urgency.NamesCue,
-                    allClear = urgency.AllClear,
-                    learned = urgency.Learned,
-                    clause = urgency.Clause,
-                    always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
-                    found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
-                }));
+                text = report.Text,
+                category = report.Category,
+                urgent = report.Urgent,
+                model,
+                combined,
+                cue = urgency.Cue?.Cue,
+                kind = urgency.Cue?.Kind,
+                corroborate = urgency.Cue?.Corroborate ?? false,
+                quiet = urgency.Quiet,
+                namesCue = urgency.NamesCue,
+                allClear = urgency.AllClear,
+                learned = urgency.Learned,
+                clause = urgency.Clause,
+                always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
+                found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
+            }));
+        }
+    }
+
+    /// <summary>
+    /// The urgency rules of <paramref name="knowledge"/> read again over out-of-fold signals written by <see cref="DumpOutOfFold"/>
+    /// (the learned probabilities are the dump's, no model is trained): recall and precision with <paramref name="settings"/>,
+    /// with <paramref name="misses"/> every false alarm and missed emergency with why, and with <paramref name="grid"/>
+    /// the thresholds scored by a cost where a missed emergency weighs <paramref name="missCost"/> false alarms.
+    /// </summary>
+    public static string Rescore(TriageKnowledge knowledge, IEnumerable<string> dumpLines, ClassifierSettings settings, bool misses, bool grid, double missCost = 10)
+    {
+        var detector = new UrgencyDetector(knowledge.Urgent);
+        var lines = dumpLines.Where(l => l.Length > 0).Select(l =>
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(l);
+            var r = json.RootElement;
+            var text = r.GetProperty("text").GetString() ?? "";
+            var learned = r.GetProperty("learned").GetDouble();
+            var clause = r.TryGetProperty("clause", out var cl) ? cl.GetDouble() : 0;
+            var signal = TicketTriage.UrgencySignals(detector, TextNormalizer.Normalize(text), () => learned, () => clause);
+            return (Text: text, Category: r.GetProperty("category").GetString() ?? "", Urgent: r.GetProperty("urgent").GetBoolean(), Always: r.GetProperty("always").GetBoolean(), Signal: signal);
+        }).ToList();
+
+        var sb = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        var decided = lines.Select(x => (Line: x, Reason: TicketTriage.Decide(x.Signal, x.Always, settings))).ToList();
+        sb.AppendLine(c, $"rescored {lines.Count}: {UrgencyFigures(decided.Select(d => (d.Line.Urgent, d.Reason != UrgencyReason.None)))}");
+        if (misses)
+        {
+            foreach (var (line, reason) in decided.Where(d => d.Line.Urgent != (d.Reason != UrgencyReason.None)).OrderBy(d => d.Line.Urgent).ThenBy(d => d.Reason))
+            {
+                var s = line.Signal;
+                var why = line.Urgent
+                    ? $"MISSED{(s.NamesCue ? " names a cue" : "")}{(s.Cue is { } m ? $" cue {m.Cue}/{m.Kind}{(m.Corroborate ? " (corroborate)" : "")}" : "")}{(s.Quiet ? " quiet" : "")}{(s.AllClear ? " all-clear" : "")}"
+                    : $"FALSE {reason}{(s.Cue is { } f ? $" {f.Cue}/{f.Kind}{(f.Corroborate ? " corroborated" : "")}{(f.Weak ? " weak" : "")}" : "")}{(line.Always ? " always-urgent" : "")}";
+                sb.AppendLine(c, $"  {why} learned {s.Learned:0.00} [{line.Category}] {line.Text}");
             }
         }
+
+        if (grid)
+        {
+            var scored = new List<(double Cost, string Line)>();
+            foreach (var learned in new[] { 2.0, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2 })
+            {
+                foreach (var corroborate in new[] { 0.0, 0.05, 0.1, 0.15, 0.2, 0.3 })
+                {
+                    foreach (var always in new[] { 0.0, 0.05, 0.1, 0.2, 0.3 })
+                    {
+                        var t = settings with { UrgentAbove = learned, CorroborateAbove = corroborate, AlwaysUrgentAbove = always };
+                        var said = lines.Select(x => (x.Urgent, TicketTriage.Decide(x.Signal, x.Always, t) != UrgencyReason.None)).ToList();
+                        var missed = said.Count(z => z.Urgent && !z.Item2);
+                        var falseAlarms = said.Count(z => !z.Urgent && z.Item2);
+                        scored.Add((missCost * missed + falseAlarms, $"learned ≥ {learned:0.00}, corroborated ≥ {corroborate:0.00}, always ≥ {always:0.00}: cost {missCost * missed + falseAlarms}, {UrgencyFigures(said)}"));
+                    }
+                }
+            }
+
+            foreach (var (_, line) in scored.OrderBy(x => x.Cost).Take(15))
+            {
+                sb.AppendLine(c, $"  {line}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string UrgencyFigures(IEnumerable<(bool Labelled, bool Found)> said)
+    {
+        var list = said.ToList();
+        var total = list.Count(s => s.Labelled);
+        var found = list.Count(s => s.Labelled && s.Found);
+        var flagged = list.Count(s => s.Found);
+        return string.Create(CultureInfo.InvariantCulture, $"recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, flagged):P1} ({found}/{flagged}), missed {total - found}, false alarms {flagged - found}");
     }
 
     private static List<LabelledReport> ConversationLines(TriageKnowledge knowledge) =>

@@ -89,9 +89,36 @@ public sealed record UrgentRules(
     /// <summary>Phrases that contain a cue but name nothing dangerous (网线断了, 被电信诈骗, 全是烟头): a cue inside them is not read.</summary>
     public IReadOnlyList<string> Harmless { get; init; } = [];
 
+    /// <summary>Per hazard kind, ordinary sources of the same signs (烧烤 and 烧纸 smoke, 电焊 sparks): where the report names one, a cue of that kind is weak.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Ordinary { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Cues that name a danger only to a person (倒在地上, 不见了): weak unless a person is named earlier in the sentence (站牌被撞倒 is not).</summary>
+    public IReadOnlyList<string> NeedsPerson { get; init; } = [];
+
+    /// <summary>Words that name a person (人, 娃娃, 老人, 他), for <see cref="NeedsPerson"/>.</summary>
+    public IReadOnlyList<string> Persons { get; init; } = [];
+
+    /// <summary>Present time words (现在, 至今, 今早): between a past word and a cue they bring the cue to now (昨晚出去了到现在没回来).</summary>
+    public IReadOnlyList<string> Present { get; init; } = ["现在", "至今"];
+
+    /// <summary>Habit words (平时, 一般): a settling phrase after one in its clause settles nothing (平时半个钟头就回来了).</summary>
+    public IReadOnlyList<string> Habitual { get; init; } = [];
+
+    /// <summary>Guesses that something is happening, not fears that it could (怕是漏气了): a hypothetical inside one does not count.</summary>
+    public IReadOnlyList<string> Hedges { get; init; } = [];
+
+    /// <summary>
+    /// Danger read from two words of one sentence, a thing and its sign (燃气…漏, 娃娃…找不到, 裂…底下有人): a cue of
+    /// <see cref="UrgentPair.Kind"/> that needs corroboration, found where no single phrase was listed.
+    /// </summary>
+    public IReadOnlyList<UrgentPair> Pairs { get; init; } = [];
+
     /// <summary>Every cue of every kind.</summary>
     public IReadOnlyList<string> Cues => [.. Hazards.Values.SelectMany(c => c)];
 }
+
+/// <summary>A thing (<paramref name="With"/>) and a sign (<paramref name="Signs"/>) within <paramref name="Reach"/> characters of each other in one sentence.</summary>
+public sealed record UrgentPair(string Kind, IReadOnlyList<string> With, IReadOnlyList<string> Signs, int Reach);
 
 /// <summary>
 /// The triage knowledge shipped in <c>config/triage/</c>: weighted phrases per category
@@ -200,8 +227,51 @@ public sealed record TriageKnowledge(
             throw new InvalidDataException($"{path}: corroborate cue '{stray}' is not a cue of any hazard kind");
         }
 
+        var needsPerson = OptionalList("needsPerson") ?? [];
+        if (needsPerson.FirstOrDefault(c => !kinds.Values.Any(k => k.Contains(c))) is { } strayPerson)
+        {
+            throw new InvalidDataException($"{path}: needsPerson cue '{strayPerson}' is not a cue of any hazard kind");
+        }
+
+        var ordinary = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (root.Children.TryGetValue(new YamlScalarNode("ordinary"), out var ordinaryNode) && ordinaryNode is YamlMappingNode ordinaryMap)
+        {
+            foreach (var (kind, words) in ordinaryMap.Children)
+            {
+                var name = ((YamlScalarNode)kind).Value!;
+                ordinary[name] = kinds.ContainsKey(name) && words is YamlSequenceNode seq
+                    ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
+                    : throw new InvalidDataException($"{path}: ordinary.{name} must be a list under a hazard kind (line {words.Start.Line})");
+            }
+        }
+
+        var pairs = new List<UrgentPair>();
+        if (root.Children.TryGetValue(new YamlScalarNode("pairs"), out var pairsNode) && pairsNode is YamlSequenceNode pairList)
+        {
+            foreach (var item in pairList.Children.OfType<YamlMappingNode>())
+            {
+                List<string> Words(string key) => item.Children.TryGetValue(new YamlScalarNode(key), out var n) && n is YamlSequenceNode seq
+                    ? seq.Children.Select(c => TextNormalizer.Normalize(((YamlScalarNode)c).Value!)).ToList()
+                    : throw new InvalidDataException($"{path}: pairs: '{key}' must be a list (line {item.Start.Line})");
+                var kind = item.Children.TryGetValue(new YamlScalarNode("kind"), out var k) ? ((YamlScalarNode)k).Value! : "";
+                var reach = item.Children.TryGetValue(new YamlScalarNode("reach"), out var r)
+                    ? int.Parse(((YamlScalarNode)r).Value!, System.Globalization.CultureInfo.InvariantCulture)
+                    : 20;
+                pairs.Add(kinds.ContainsKey(kind)
+                    ? new UrgentPair(kind, Words("with"), Words("signs"), reach)
+                    : throw new InvalidDataException($"{path}: pairs: kind '{kind}' is not a hazard kind (line {item.Start.Line})"));
+            }
+        }
+
         return new UrgentRules(kinds, List("negations"), List("hypotheticals"), List("resolved"), List("nonUrgentContexts"))
         {
+            Pairs = pairs,
+            Ordinary = ordinary,
+            NeedsPerson = needsPerson,
+            Persons = OptionalList("persons") ?? [],
+            Hedges = OptionalList("hedges") ?? [],
+            Present = OptionalList("present") ?? ["现在", "至今"],
+            Habitual = OptionalList("habitual") ?? [],
             Corroborate = corroborate,
             AllClear = OptionalList("allClear") ?? [],
             Past = OptionalList("past") ?? [],

@@ -4,7 +4,13 @@ namespace Guanjia.Core.Triage;
 /// An urgent cue found in a report, and its hazard kind (fire, gas, electricity, structure, people, violence, alarm);
 /// <paramref name="Corroborate"/> when the cue alone is not enough (断了 also names a broken handrail).
 /// </summary>
-internal readonly record struct UrgentCueMatch(string Cue, string Kind, bool Corroborate = false);
+/// <paramref name="Weak"/> when the report names an ordinary source of the same sign (烧烤 smoke) or the cue needs a person
+/// and none is named (站牌被撞倒): then it counts only where the learned model alone would.
+internal readonly record struct UrgentCueMatch(string Cue, string Kind, bool Corroborate = false, bool Weak = false)
+{
+    // Which cue decides when a report names several: one that stands alone, then one to corroborate, then a weak one.
+    public int Strength => Weak ? 0 : Corroborate ? 1 : 2;
+}
 
 /// <summary>
 /// The urgency safety net: finds a hazard cue (起火, 煤气味, 电线掉, 走失, 拿刀 …) that is not
@@ -25,11 +31,13 @@ internal sealed partial class UrgencyDetector
     // Every cue at once (Aho-Corasick): most reports name none, and then no cue is searched one by one.
     private readonly System.Buffers.SearchValues<string> _anyCue;
     private readonly HashSet<string> _corroborate;
+    private readonly HashSet<string> _needsPerson;
 
     public UrgencyDetector(UrgentRules rules)
     {
         _rules = rules;
         _corroborate = new HashSet<string>(rules.Corroborate, StringComparer.Ordinal);
+        _needsPerson = new HashSet<string>(rules.NeedsPerson, StringComparer.Ordinal);
         // Cues that stand alone are searched first, so a report naming both kinds is found by the stronger one.
         _cues = [.. rules.Hazards.SelectMany(h => h.Value.Select(c => (c, h.Key)))
             .OrderBy(c => _corroborate.Contains(c.c)).ThenByDescending(c => c.c.Length)];
@@ -72,9 +80,10 @@ internal sealed partial class UrgencyDetector
         }
 
         normalized = WithoutHarmless(normalized);
+        var best = FindPair(normalized);
         if (!normalized.AsSpan().ContainsAny(_anyCue))
         {
-            return null;
+            return best;
         }
 
         foreach (var (cue, kind) in _cues)
@@ -91,15 +100,85 @@ internal sealed partial class UrgencyDetector
                 if (!IsNegated(normalized, at) && !IsSettledAfter(normalized, at + cue.Length, kind)
                     && !IsPast(normalized, at, cue.Length) && !IsHypotheticalAfter(normalized, at + cue.Length))
                 {
-                    return new UrgentCueMatch(cue, kind, _corroborate.Contains(cue));
+                    var match = new UrgentCueMatch(cue, kind, _corroborate.Contains(cue), IsWeak(normalized, at, cue, kind));
+                    if (match.Strength == 2)
+                    {
+                        return match;
+                    }
+
+                    if (best is null || match.Strength > best.Value.Strength)
+                    {
+                        best = match;
+                    }
                 }
 
                 from = at + 1;
             }
         }
 
+        return best;
+    }
+
+    // A thing and its sign in one sentence (燃气管子…在漏): the sign read like a cue (not denied, past, settled or supposed).
+    private UrgentCueMatch? FindPair(string normalized)
+    {
+        if (_rules.Pairs.Count == 0 || SaysAllClear(normalized))
+        {
+            return null;
+        }
+
+        foreach (var pair in _rules.Pairs)
+        {
+            foreach (var sign in pair.Signs)
+            {
+                for (var at = normalized.IndexOf(sign, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(sign, at + 1, StringComparison.Ordinal))
+                {
+                    if (IsNegated(normalized, at) || IsSettledAfter(normalized, at + sign.Length, pair.Kind)
+                        || IsPast(normalized, at, sign.Length) || IsHypotheticalAfter(normalized, at + sign.Length))
+                    {
+                        continue;
+                    }
+
+                    var start = Math.Max(normalized.AsSpan(0, at).LastIndexOfAny(SentenceEnd) + 1, at - pair.Reach);
+                    var after = normalized.AsSpan(at + sign.Length).IndexOfAny(SentenceEnd);
+                    var end = Math.Min(after < 0 ? normalized.Length : at + sign.Length + after, at + sign.Length + pair.Reach);
+                    var around = normalized.AsSpan(start, end - start);
+                    foreach (var thing in pair.With)
+                    {
+                        if (around.Contains(thing, StringComparison.Ordinal))
+                        {
+                            return new UrgentCueMatch($"{thing}…{sign}", pair.Kind, Corroborate: true, IsWeak(normalized, at, sign, pair.Kind));
+                        }
+                    }
+                }
+            }
+        }
+
         return null;
     }
+
+    // 烧烤摊冒烟 (an ordinary source of the sign), 站牌被撞倒 (a person's danger with nobody named).
+    private bool IsWeak(string normalized, int at, string cue, string kind) =>
+        (_rules.Ordinary.TryGetValue(kind, out var sources) && sources.Any(s => normalized.Contains(s, StringComparison.Ordinal)))
+        || (_needsPerson.Contains(cue) && !PersonBefore(normalized, at));
+
+    // A person named earlier in the cue's sentence: 老人在院子里晾衣服，从凳子上摔下来了.
+    private bool PersonBefore(string normalized, int at)
+    {
+        var start = normalized.AsSpan(0, at).LastIndexOfAny(SentenceEnd) + 1;
+        var sentence = normalized.AsSpan(start, at - start);
+        foreach (var person in _rules.Persons)
+        {
+            if (sentence.Contains(person, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SentenceEnd = System.Buffers.SearchValues.Create("。！？!?\n");
 
     /// <summary>The report says an always-urgent category's danger is not there now (没闻到味道, 误报, 虚惊一场).</summary>
     public bool SaysAllClear(string normalized) =>
@@ -157,8 +236,19 @@ internal sealed partial class UrgencyDetector
     }
 
     // 昨晚出去了到现在没回来: what began then and lasts till now is not past.
-    private static bool StillNow(ReadOnlySpan<char> between) =>
-        between.Contains("现在", StringComparison.Ordinal) || between.Contains("至今", StringComparison.Ordinal);
+    // 昨晚下雨淋了今早开始滋滋响: a present time word after the past one brings the cue to now.
+    private bool StillNow(ReadOnlySpan<char> between)
+    {
+        foreach (var word in _rules.Present)
+        {
+            if (between.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>A hypothetical question later in the cue's clause: 着起火来咋个整, 着火了咋个跑.</summary>
     private bool IsHypotheticalAfter(string normalized, int from)
@@ -207,9 +297,9 @@ internal sealed partial class UrgencyDetector
 
     /// <summary>A denial or a hypothetical stands just before the cue, in the same clause.</summary>
     public bool IsNegated(string normalized, int cueStart) =>
-        IsNegated(normalized, cueStart, _rules.Negations) || IsNegated(normalized, cueStart, _rules.Hypotheticals);
+        IsNegated(normalized, cueStart, _rules.Negations) || IsNegated(normalized, cueStart, _rules.Hypotheticals, _rules.Hedges);
 
-    private static bool IsNegated(string normalized, int cueStart, IReadOnlyList<string> negations)
+    private static bool IsNegated(string normalized, int cueStart, IReadOnlyList<string> negations, IReadOnlyList<string>? hedges = null)
     {
         var clauseStart = cueStart;
         while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
@@ -219,6 +309,12 @@ internal sealed partial class UrgencyDetector
 
         var windowStart = Math.Max(clauseStart, cueStart - NegationReach - 2);
         var window = normalized[windowStart..cueStart];
+
+        // 怕是漏气了 guesses that it is happening: its 怕 is no fear of what could come.
+        foreach (var hedge in hedges ?? [])
+        {
+            window = window.Replace(hedge, new string(' ', hedge.Length), StringComparison.Ordinal);
+        }
         foreach (var negation in negations)
         {
             var at = window.LastIndexOf(negation, StringComparison.Ordinal);
@@ -232,6 +328,45 @@ internal sealed partial class UrgencyDetector
     }
 
     // A fire put out does not settle a gas smell (灶上的火已经灭了但是阀门开着).
-    private bool IsSettledAfter(string normalized, int from, string kind) =>
-        _rules.Resolved.Any(r => !(kind == "gas" && r.Contains('灭', StringComparison.Ordinal)) && normalized.IndexOf(r, from, StringComparison.Ordinal) >= 0);
+    // A settling phrase asked (是不是漏电了) or habitual (平时半个钟头就回来了) settles nothing.
+    private bool IsSettledAfter(string normalized, int from, string kind)
+    {
+        foreach (var r in _rules.Resolved)
+        {
+            if (kind == "gas" && r.Contains('灭', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            for (var at = normalized.IndexOf(r, from, StringComparison.Ordinal); at >= 0; at = normalized.IndexOf(r, at + 1, StringComparison.Ordinal))
+            {
+                if (!(r[0] == '不' && at > 0 && normalized[at - 1] == '是') && !IsHabitual(normalized, at))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsHabitual(string normalized, int at)
+    {
+        var clauseStart = at;
+        while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
+        {
+            clauseStart--;
+        }
+
+        var clause = normalized.AsSpan(clauseStart, at - clauseStart);
+        foreach (var word in _rules.Habitual)
+        {
+            if (clause.Contains(word, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -8,7 +8,22 @@ public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<Tri
     public static TheoryData<string> UrgentCues()
     {
         var rules = TriageKnowledge.Load(RepoPaths.TriageKnowledge).Urgent;
-        return [.. rules.Cues.Except(rules.Corroborate)];
+        return [.. rules.Cues.Except(rules.Corroborate).Except(rules.NeedsPerson)];
+    }
+
+    public static TheoryData<string> PersonCues()
+    {
+        var rules = TriageKnowledge.Load(RepoPaths.TriageKnowledge).Urgent;
+        return [.. rules.NeedsPerson.Except(rules.Corroborate)];
+    }
+
+    [Theory]
+    [MemberData(nameof(PersonCues))]
+    public void Triage_EveryCueOfAPersonsDanger_WithAPersonNamed_IsUrgent(string cue)
+    {
+        var result = fixture.Run($"有个老人{cue}", "wanggang");
+
+        Assert.True(result.Urgent);
     }
 
     [Theory]

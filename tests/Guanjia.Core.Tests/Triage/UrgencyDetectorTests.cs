@@ -70,4 +70,81 @@ public sealed class UrgencyDetectorTests(TriageFixture fixture) : IClassFixture<
 
         Assert.Equal("垂到地上", cue?.Cue);
     }
+
+    [Theory]
+    [InlineData("门口烧烤摊冒烟，桌子摆满人行道")]
+    [InlineData("楼下有人烧纸，烟子熏到楼上")]
+    [InlineData("冒火花是电焊师傅在干活")]
+    public void Find_SignWithAnOrdinarySource_IsAWeakCue(string text) => Assert.True(Find(text)?.Weak);
+
+    [Theory]
+    [InlineData("华山西路的公交站牌被撞倒了")]
+    [InlineData("垃圾桶被车撞坏了，垃圾倒在地上")]
+    public void Find_PersonsDangerWithNobodyNamed_IsAWeakCue(string text) => Assert.True(Find(text)?.Weak);
+
+    [Fact]
+    public void Find_PersonsDangerWithAPersonNamed_IsAStrongCue()
+    {
+        var cue = Find("有个老人在路口被撞倒了");
+
+        Assert.Equal("被撞倒", cue?.Cue);
+        Assert.False(cue?.Weak);
+    }
+
+    [Fact]
+    public void Find_怕是AsAGuess_IsNoHypothetical()
+    {
+        var cue = Find("楼道里好大的味道，怕是漏气了");
+
+        Assert.Equal("漏气", cue?.Cue);
+    }
+
+    [Theory]
+    [InlineData("煤气罐倒了，阀门那里一直在漏", "gas")]
+    [InlineData("我们院的娃娃找不着了，穿黄衣服", "people")]
+    [InlineData("电梯停了 门打不开 里面有人在拍门", "people")]
+    [InlineData("井盖也不见了，黑灯瞎火的", "structure")]
+    [InlineData("墙上的插座都泡在水里了", "electricity")]
+    public void Find_AThingAndItsSignInOneSentence_IsACueOfItsKind(string text, string kind)
+    {
+        var cue = Find(text);
+
+        Assert.Equal(kind, cue?.Kind);
+        Assert.Contains("…", cue?.Cue, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("燃气管子在漏，燃气公司查过了，没有味道了")]
+    [InlineData("我家娃娃找不着了，刚才已经找到了")]
+    [InlineData("煤气罐没漏")]
+    public void Find_PairDeniedOrSettled_IsNoCue(string text) => Assert.Null(Find(text));
+
+    [Fact]
+    public void Find_SettlingPhraseAsked_SettlesNothing()
+    {
+        var cue = Find("铁柱子摸着有点麻手，是不是漏电了");
+
+        Assert.Equal("electricity", cue?.Kind);
+    }
+
+    [Fact]
+    public void Find_SettlingPhraseOfAHabit_SettlesNothing()
+    {
+        var cue = Find("我妈有点糊涂，中午出去买菜现在还没回来，平时半个钟头就回来了");
+
+        Assert.Equal("people", cue?.Kind);
+    }
+
+    [Fact]
+    public void Find_PresentTimeWordAfterAPastOne_BringsTheCueToNow()
+    {
+        var cue = Find("老电线昨晚下雨淋了 今早开始墙上滋滋响");
+
+        Assert.Equal("滋滋", cue?.Cue);
+    }
+
+    [Theory]
+    [InlineData("看到新闻说电动车电池在家充电爆炸了，好怕")]
+    [InlineData("后门被锁死了，着火了都没处跑")]
+    public void Find_NewsOrWhatCouldHappen_IsNoCue(string text) => Assert.Null(Find(text));
 }
