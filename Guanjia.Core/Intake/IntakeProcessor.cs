@@ -104,26 +104,50 @@ public sealed partial class IntakeProcessor
 
         await using var transaction = await _db.Database.BeginTransactionAsync(cancellationToken);
         var handled = 0;
+        // Saved together (SaveChanges' fixed cost once for many messages): messages whose effects a later message cannot
+        // read before they are saved (see Deferrable), up to MaxUnsaved of them.
+        var unsaved = new HashSet<(string Sender, string Conversation)>();
         for (var i = 0; i < rows.Count; i++)
         {
+            var sender = (inbound[i].Message.SenderId, inbound[i].Conversation);
+            // The classifier reads the sender's own recent tickets, photos and drafts in this conversation; anything
+            // else (photos, a location, a quoted ticket) may read what any earlier message did.
+            if (unsaved.Count > 0 && (unsaved.Contains(sender) || !PlainText(inbound[i])))
+            {
+                await SaveAsync(unsaved, cancellationToken);
+            }
+
             var outbox = new OutboxWriter(_db, _time) { Routes = _routes };
             var decision = await _classifier.ClassifyAsync(inbound[i], cancellationToken);
+            var deferrable = Deferrable(decision);
+            if (!deferrable && unsaved.Count > 0)
+            {
+                await SaveAsync(unsaved, cancellationToken);
+            }
+
             // A failed batch keeps nothing and is retried message by message, so a savepoint around each SaveChanges
             // (two more statements) protects nothing, except where a handler catches a failed save and goes on
             // (points: a concurrent payment is refused and the person asked to retry).
             _db.Database.AutoSavepointsEnabled = decision is MessageDecision.Command or MessageDecision.Location;
             await HandleAsync(inbound[i], decision, outbox, cancellationToken);
             _db.Database.AutoSavepointsEnabled = false;
+            unsaved.Add(sender);
+            if (!deferrable || unsaved.Count >= MaxUnsaved)
+            {
+                await SaveAsync(unsaved, cancellationToken);
+            }
 
-            await _db.SaveChangesAsync(cancellationToken);
             _db.Database.AutoSavepointsEnabled = true;
-            // Saved: the next message reads it from the database, and change tracking stays the size of one message.
-            _db.ChangeTracker.Clear();
             handled = i + 1;
             if (budget is { } limit && _time.GetElapsedTime(started) >= limit)
             {
                 break;
             }
+        }
+
+        if (unsaved.Count > 0)
+        {
+            await SaveAsync(unsaved, cancellationToken);
         }
 
         // Marked processed all at once, in the same transaction as their effects (one statement, not one a message).
@@ -141,6 +165,34 @@ public sealed partial class IntakeProcessor
         // Everything up to the last handled row: rows skipped as processed or dead before it count as dealt with.
         var last = rows[handled - 1].Id;
         return ids.Order().TakeWhile(id => id <= last).Count();
+    }
+
+    /// <summary>How many messages' effects at most wait for one <c>SaveChanges</c>.</summary>
+    internal const int MaxUnsaved = 64;
+
+    /// <summary>
+    /// Text alone, no photo, no location, no quoted message: what the classifier reads for it is the sender's own
+    /// recent ticket in this conversation (kept saved by the caller).
+    /// </summary>
+    private static bool PlainText(Inbound inbound) =>
+        inbound.Message.Images.Count == 0 && inbound.Message.Location is null && string.IsNullOrEmpty(inbound.Message.QuotedText);
+
+    /// <summary>
+    /// Whether a message's effects may wait for a later <c>SaveChanges</c> in the batch: a new report (the one read of
+    /// other senders' tickets, the duplicate look-up, also sees the batch's unsaved ones: <see cref="ReportHandler"/>),
+    /// small talk and refusals (only an answer). Everything else — commands, follow-ups, photos, 随手办, locations —
+    /// changes what another message may read, and is saved before and after.
+    /// </summary>
+    private static bool Deferrable(MessageDecision decision) =>
+        decision is MessageDecision.Report or MessageDecision.Conversation or MessageDecision.Refuse or MessageDecision.UnknownCommand;
+
+    private async Task SaveAsync(HashSet<(string, string)> unsaved, CancellationToken cancellationToken)
+    {
+        await _db.SaveChangesAsync(cancellationToken);
+        // Saved: later messages read it from the database, and change tracking stays small.
+        _db.ChangeTracker.Clear();
+        _reports.Saved();
+        unsaved.Clear();
     }
 
     /// <summary>Photos whose text never came within the merge window still become a report.</summary>

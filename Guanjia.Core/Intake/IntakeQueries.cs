@@ -28,6 +28,30 @@ internal static class IntakeQueries
     public static IAsyncEnumerable<PendingPhoto> PendingPhotos(GuanjiaDbContext db, string sender, string conversation, DateTimeOffset since) =>
         For(db).PendingPhotos(db, sender, conversation, since);
 
+    /// <summary>
+    /// A ticket with its photos and events, tracked (a follow-up adds to it): three compiled look-ups by number, the
+    /// photos and events joined to the ticket by EF's fix-up, as the split query <c>Include(…).AsSplitQuery()</c> did.
+    /// </summary>
+    public static async Task<Ticket?> TicketWithDetails(GuanjiaDbContext db, int number, CancellationToken cancellationToken)
+    {
+        var set = For(db);
+        var ticket = await set.Ticket(db, number, cancellationToken);
+        if (ticket is null)
+        {
+            return null;
+        }
+
+        await foreach (var _ in set.Photos(db, number).WithCancellation(cancellationToken))
+        {
+        }
+
+        await foreach (var _ in set.Events(db, number).WithCancellation(cancellationToken))
+        {
+        }
+
+        return ticket;
+    }
+
     /// <inheritdoc cref="Set.OpenSameProblem"/>
     public static Task<int?> OpenSameProblem(GuanjiaDbContext db, string compound, string category, DateTimeOffset since, int number) =>
         For(db).OpenSameProblem(db, compound, category, since, number);
@@ -55,6 +79,18 @@ internal static class IntakeQueries
             EF.CompileAsyncQuery<GuanjiaDbContext, string, string, DateTimeOffset, PendingPhoto>((db, sender, conversation, since) => db.PendingPhotos
                 .Where(p => p.SenderId == sender && p.Conversation == conversation && p.TicketNumber == null && p.ReceivedAt >= since)
                 .OrderBy(p => p.Id));
+
+        /// <summary>The ticket numbered <c>number</c>, tracked.</summary>
+        public readonly Func<GuanjiaDbContext, int, CancellationToken, Task<Ticket?>> Ticket =
+            EF.CompileAsyncQuery((GuanjiaDbContext db, int number, CancellationToken _) => db.Tickets.FirstOrDefault(t => t.Number == number));
+
+        /// <summary>The photos of ticket <c>number</c>, tracked (EF adds them to its <see cref="Tickets.Ticket.Photos"/>).</summary>
+        public readonly Func<GuanjiaDbContext, int, IAsyncEnumerable<TicketPhoto>> Photos =
+            EF.CompileAsyncQuery<GuanjiaDbContext, int, TicketPhoto>((db, number) => db.TicketPhotos.Where(p => p.TicketNumber == number).OrderBy(p => p.Id));
+
+        /// <summary>The events of ticket <c>number</c>, tracked (EF adds them to its <see cref="Tickets.Ticket.Events"/>).</summary>
+        public readonly Func<GuanjiaDbContext, int, IAsyncEnumerable<TicketEvent>> Events =
+            EF.CompileAsyncQuery<GuanjiaDbContext, int, TicketEvent>((db, number) => db.TicketEvents.Where(e => e.TicketNumber == number).OrderBy(e => e.Id));
 
         /// <summary>The newest open ticket other than <c>number</c> of the same category in the same compound since <c>since</c>.</summary>
         public readonly Func<GuanjiaDbContext, string, string, DateTimeOffset, int, Task<int?>> OpenSameProblem =

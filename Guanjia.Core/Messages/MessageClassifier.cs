@@ -301,8 +301,9 @@ public sealed class MessageClassifier(
         return ticket is not null && ticket.Reporter == person.UserId && ticket.Status.IsOpen() ? ticket : null;
     }
 
+    // Compiled (IntakeQueries): the split query with its includes was rebuilt and hashed for every follow-up check.
     private Task<Ticket?> LoadAsync(int number, CancellationToken cancellationToken) =>
-        db.Tickets.Include(t => t.Photos).Include(t => t.Events).AsSplitQuery().FirstOrDefaultAsync(t => t.Number == number, cancellationToken);
+        IntakeQueries.TicketWithDetails(db, number, cancellationToken);
 
     /// <summary>Department members are listed under their department, not among the people.</summary>
     private Person? DepartmentMember(string userId) =>

@@ -30,12 +30,20 @@ public sealed partial class ReportHandler(
     private const int MaxText = 2000;
     private const int AskCandidates = 3;
 
+    // Tickets made since the caller last saved (IntakeProcessor saves several reports at once): the duplicate look-up
+    // reads them here, as it reads the saved ones from the database.
+    private readonly List<Ticket> _unsaved = [];
+
+    /// <summary>The caller saved everything: the duplicate look-up finds the tickets made so far in the database.</summary>
+    public void Saved() => _unsaved.Clear();
+
     public async Task HandleAsync(Inbound inbound, MessageDecision.Report report, OutboxWriter outbox, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var pending = await IntakeQueries.PendingPhotos(db, report.Person.UserId, inbound.Conversation, now - settings.MergeWindow).ToListAsync(cancellationToken);
 
         var (ticket, result) = await CreateAsync(inbound.Text, report.Person, report.Community, inbound.Conversation, now, cancellationToken, triaged: report.Triage);
+        _unsaved.Add(ticket);
         var failures = new List<string>();
         foreach (var photo in pending)
         {
@@ -228,10 +236,19 @@ public sealed partial class ReportHandler(
 
     private async Task<(int Number, bool ByPhoto)?> FindDuplicateAsync(Ticket ticket, CancellationToken cancellationToken)
     {
-        if (ticket.Compound is not null
-            && await IntakeQueries.OpenSameProblem(db, ticket.Compound, ticket.Category, ticket.CreatedAt - IntakeSettings.DuplicateWindow, ticket.Number) is { } open)
+        if (ticket.Compound is not null)
         {
-            return (open, false);
+            var since = ticket.CreatedAt - IntakeSettings.DuplicateWindow;
+            var saved = await IntakeQueries.OpenSameProblem(db, ticket.Compound, ticket.Category, since, ticket.Number);
+            var unsaved = _unsaved
+                .Where(t => t.Number != ticket.Number && t.Compound == ticket.Compound && t.Category == ticket.Category && t.CreatedAt >= since && t.Status.IsOpen())
+                .Select(t => (int?)t.Number)
+                .Max();
+            // The newest, as the query orders them.
+            if (saved is not null || unsaved is not null)
+            {
+                return (Math.Max(saved ?? int.MinValue, unsaved ?? int.MinValue), false);
+            }
         }
 
         var hashes = ticket.Photos.Select(p => unchecked((ulong)p.PerceptualHash)).ToList();
@@ -246,6 +263,8 @@ public sealed partial class ReportHandler(
             .Select(p => new { p.TicketNumber, p.PerceptualHash })
             .ToListAsync(cancellationToken);
         var near = earlier
+            .Concat(_unsaved.Where(t => t.Number != ticket.Number)
+                .SelectMany(t => t.Photos.Where(p => p.CreatedAt >= lookback).Select(p => new { TicketNumber = t.Number, p.PerceptualHash })))
             .Where(p => hashes.Any(h => PerceptualHash.Distance(h, unchecked((ulong)p.PerceptualHash)) <= PerceptualHash.NearDuplicateDistance))
             .OrderByDescending(p => p.TicketNumber)
             .FirstOrDefault();

@@ -42,12 +42,35 @@ public sealed partial class OutboxDispatcher(
     /// hundreds of robots may be resting, and one SQL parameter each would make a new statement and plan for every count.
     /// </remarks>
     public static IQueryable<OutboxMessage> DueQuery(GuanjiaDbContext db, DateTimeOffset now, IReadOnlyCollection<string> pausedTargets) =>
-        db.Outbox
-            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && !EF.Parameter(pausedTargets).Contains(m.Target))
+        DueBuilder(db, now, [.. pausedTargets], int.MaxValue);
+
+    private static readonly System.Linq.Expressions.Expression<Func<GuanjiaDbContext, DateTimeOffset, string[], int, IQueryable<OutboxMessage>>> Due =
+        (db, now, paused, take) => db.Outbox
+            .Where(m => m.State == OutboxState.Pending && m.NextAttemptAt <= now && !paused.Contains(m.Target))
             .Where(m => !db.Outbox.Any(e => e.State == OutboxState.Pending && e.Target == m.Target && e.NextAttemptAt > now
                 && (e.Priority > m.Priority || (e.Priority == m.Priority && e.Id < m.Id))))
             .OrderByDescending(m => m.Priority)
-            .ThenBy(m => m.Id);
+            .ThenBy(m => m.Id)
+            .Take(take);
+
+    private static readonly Func<GuanjiaDbContext, DateTimeOffset, string[], int, IQueryable<OutboxMessage>> DueBuilder = Due.Compile();
+
+    // The same query compiled once (every pass ran it through EF's expression hashing otherwise); one per provider, as a
+    // compiled query keeps the plan of the first context it ran on.
+    private static readonly Func<GuanjiaDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<OutboxMessage>> SqliteDue = EF.CompileAsyncQuery(Due);
+    private static readonly Func<GuanjiaDbContext, DateTimeOffset, string[], int, IAsyncEnumerable<OutboxMessage>> PostgresDue = EF.CompileAsyncQuery(Due);
+
+    private static async Task<List<OutboxMessage>> DueAsync(GuanjiaDbContext db, DateTimeOffset now, string[] paused, int take, CancellationToken cancellationToken)
+    {
+        var query = db is Storage.Postgres.PostgresGuanjiaDbContext ? PostgresDue : SqliteDue;
+        var due = new List<OutboxMessage>();
+        await foreach (var message in query(db, now, paused, take).WithCancellation(cancellationToken))
+        {
+            due.Add(message);
+        }
+
+        return due;
+    }
 
     /// <summary>
     /// Sends every due message once; returns how many were handed to WeCom. Messages go out in waves: the
@@ -61,7 +84,7 @@ public sealed partial class OutboxDispatcher(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken, Func<CancellationToken, Task>? beforeSend = null)
     {
         var now = time.GetUtcNow();
-        var due = await DueQuery(db, now, pacing.PausedTargets()).Take(options.BatchSize).ToListAsync(cancellationToken);
+        var due = await DueAsync(db, now, [.. pacing.PausedTargets()], options.BatchSize, cancellationToken);
         // The bot's channels only from the instance holding its connection; a reply whose req_id has run out
         // still goes its other way from any instance.
         due = due.Where(m => transport.CanSend(m.Channel) || (m.Channel == OutboxChannel.BotReply && m.ExpiresAt <= now)).ToList();

@@ -78,6 +78,7 @@ internal sealed class CategoryModel
             .Append(ml.Transforms.Text.FeaturizeText("WordGrams", WordOptions(), "Words"))
             .Append(ml.Transforms.Concatenate("Features", "Chars", "WordGrams"))
             ;
+        var featurizer = pipeline.Fit(ml.Data.LoadFromEnumerable(rows));
         IEstimator<ITransformer> estimator = trainer.Name switch
         {
             "lbfgs" => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
@@ -95,8 +96,8 @@ internal sealed class CategoryModel
                 L2Regularization = l2,
             }),
         };
-        var model = pipeline.Append(estimator).Fit(ml.Data.LoadFromEnumerable(rows));
-        return new CategoryModel(ml, model, codes, codes);
+        var predictor = estimator.Fit(WithoutAnnotations(ml, featurizer.Transform(ml.Data.LoadFromEnumerable(rows)), rows, keys));
+        return new CategoryModel(ml, featurizer.Append(predictor), codes, codes);
     }
 
     // For trying trainers by cross-validation without a rebuild: GJ_TRIAGE_URGENCY_TRAINER=sdca:1e-4 triage-eval --cv 5.
@@ -145,6 +146,33 @@ internal sealed class CategoryModel
         }
     }
 
+    /// <summary>
+    /// The training features as plain values, without the n-gram names: the trainer keeps the schema it was trained on
+    /// in the model (and in model.zip), and with every n-gram's name as a slot name that schema was two thirds of a loaded
+    /// model's memory (docs/benchmarks.md, "RSS under load"). Same values and labels, so the same model.
+    /// </summary>
+    private static IDataView WithoutAnnotations(MLContext ml, IDataView featured, List<CategoryRow> rows, IDataView keys)
+    {
+        var definition = SchemaDefinition.Create(typeof(FeatureRow));
+        definition[nameof(FeatureRow.Features)].ColumnType = featured.Schema[nameof(FeatureRow.Features)].Type;
+        var read = SchemaDefinition.Create(typeof(FeatureVector));
+        read[nameof(FeatureVector.Features)].ColumnType = definition[nameof(FeatureRow.Features)].ColumnType;
+
+        // The cursor hands out its own buffers again for the next row: each row's features are copied.
+        var features = ml.Data.CreateEnumerable<FeatureVector>(featured, reuseRowObject: true, schemaDefinition: read).Select(f => Copy(f.Features));
+        var plain = ml.Data.LoadFromEnumerable(
+            rows.Zip(features, (row, f) => new FeatureRow { Label = row.Label, Features = f, Weight = row.Weight }).ToList(),
+            definition);
+        return ml.Transforms.Conversion.MapValueToKey("Label", "Label", keyData: keys).Fit(plain).Transform(plain);
+    }
+
+    private static VBuffer<float> Copy(VBuffer<float> features)
+    {
+        var copy = default(VBuffer<float>);
+        features.CopyTo(ref copy);
+        return copy;
+    }
+
     private static DataViewSchema SchemaOf(MLContext ml) =>
         ml.Data.LoadFromEnumerable(Array.Empty<CategoryRow>()).Schema;
 
@@ -190,6 +218,22 @@ internal sealed class CategoryPrediction
 {
     [ColumnName("Score")]
     public float[] Score { get; set; } = [];
+}
+
+/// <summary>One training row as the trainer reads it: the label, the features, the example's weight.</summary>
+internal sealed class FeatureRow
+{
+    public string Label { get; set; } = "";
+
+    public VBuffer<float> Features { get; set; }
+
+    public float Weight { get; set; } = 1f;
+}
+
+/// <summary>The features of one row as the featuriser wrote them.</summary>
+internal sealed class FeatureVector
+{
+    public VBuffer<float> Features { get; set; }
 }
 
 internal sealed class CategoryKey

@@ -108,3 +108,61 @@ internal sealed partial class ReportText
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}{0,4}(?:路|街|巷)\d+号院?")]
     private static partial Regex Address();
 }
+
+/// <summary>
+/// The segmenter's dictionary as shipped (<c>Guanjia.Core/Resources/dict.txt</c>): jieba.NET's 349,000 words cut to the
+/// single characters, every word that occurs in a corpus text and the words of at least <c>minFrequency</c>. jieba.NET
+/// holds each word and each of its prefixes as a string in one dictionary (35 MB for the full list, about 5 MB cut).
+/// A word left out is never in a corpus text, so the corpus is cut exactly as with the full list (jieba's best route only
+/// uses words found in the text); one entry that no text contains keeps the removed words' counts, so the total, and with it
+/// every word's probability, is jieba's own. Regenerate after the corpus changed:
+/// <c>dotnet run -c Release --project bench/Guanjia.Bench.Triage -- memory --dictionary</c>.
+/// </summary>
+internal static class SegmenterDictionary
+{
+    /// <summary>The word that holds the removed words' counts: a private-use character no report contains.</summary>
+    internal const string RemovedWords = "\uE000";
+
+    /// <summary>Words this frequent (in jieba's counts) stay even when no corpus text has them: 45,000 of the 349,000.</summary>
+    internal const int DefaultMinFrequency = 100;
+
+    /// <summary>The longest dictionary word looked for in the corpus texts.</summary>
+    private const int LongestWord = 24;
+
+    /// <summary>The lines of the cut dictionary, in the order of <paramref name="lines"/>, then the removed words' entry.</summary>
+    public static IEnumerable<string> Cut(IEnumerable<string> lines, IEnumerable<string> corpusTexts, int minFrequency = DefaultMinFrequency)
+    {
+        var inCorpus = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in corpusTexts)
+        {
+            for (var start = 0; start < text.Length; start++)
+            {
+                for (var length = 2; length <= LongestWord && start + length <= text.Length; length++)
+                {
+                    inCorpus.Add(text.Substring(start, length));
+                }
+            }
+        }
+
+        long removed = 0;
+        foreach (var line in lines)
+        {
+            var parts = line.Split(' ', 3);
+            if (parts.Length < 2 || !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var frequency))
+            {
+                continue;
+            }
+
+            if (parts[0].Length == 1 || frequency >= minFrequency || inCorpus.Contains(parts[0]))
+            {
+                yield return line;
+            }
+            else
+            {
+                removed += frequency;
+            }
+        }
+
+        yield return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{RemovedWords} {removed}");
+    }
+}

@@ -11,7 +11,7 @@ namespace Guanjia.Core.Triage;
 public sealed record TriageModelManifest
 {
     /// <summary>Bumped whenever the features or the trainer change, so a shipped model built the old way reads as stale.</summary>
-    public const int CurrentTrainerVersion = 6;
+    public const int CurrentTrainerVersion = 7;
 
     [JsonPropertyName("trainerVersion")]
     public int TrainerVersion { get; init; } = CurrentTrainerVersion;

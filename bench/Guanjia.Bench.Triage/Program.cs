@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Guanjia.Bench.Triage;
 
-BenchmarkSwitcher.FromAssembly(typeof(Guanjia.Bench.Triage.TriageBenchmarks).Assembly).Run(args);
+if (args is ["memory", .. var rest])
+{
+    return TriageMemory.Run(rest);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(TriageBenchmarks).Assembly).Run(args);
+return 0;

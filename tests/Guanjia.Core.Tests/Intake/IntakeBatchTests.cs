@@ -133,6 +133,29 @@ public sealed class IntakeBatchTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Batch_SameProblemFromTwoStewards_MarksTheSecondAPossibleDuplicate_AsAloneWould()
+    {
+        // Reports of different senders are saved together: the duplicate look-up must see the batch's unsaved tickets too.
+        (string User, string Text)[] reports = [("lihua", "74号院门口垃圾桶满了，臭味很大"), ("zhoumin", "74号院门口垃圾桶满了没人清"), ("hejun", "74号院门口的垃圾桶满出来了")];
+        var ids = new List<long>();
+        foreach (var (user, text) in reports)
+        {
+            ids.Add((await _batched.StoreAsync(user, text, Chat)).InboxId);
+            await _alone.ProcessAsync((await _alone.StoreAsync(user, text, Chat)).InboxId);
+        }
+
+        await _batched.ProcessBatchAsync(ids);
+
+        Assert.Equal(await DescribeAsync(_alone), await DescribeAsync(_batched));
+        await using var db = _batched.NewDb();
+        var tickets = await db.Tickets.AsNoTracking().OrderBy(t => t.Number).ToListAsync();
+        Assert.Equal(3, tickets.Count);
+        Assert.Null(tickets[0].PossibleDuplicateOf);
+        Assert.Equal(tickets[0].Number, tickets[1].PossibleDuplicateOf);
+        Assert.Equal(tickets[1].Number, tickets[2].PossibleDuplicateOf);
+    }
+
+    [Fact]
     public async Task Batch_SkipsProcessedAndDeadMessages()
     {
         var done = await _batched.SayAsync("lihua", "74号院门口垃圾桶满了", Chat);
@@ -194,19 +217,23 @@ public sealed class IntakeBatchTests : IAsyncDisposable
         return string.Join('\n', lines);
     }
 
-    /// <summary>Moves the clock on each time a message's effects are saved: every message takes <paramref name="step"/>.</summary>
-    private sealed class AdvanceOnProcessed(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step) : SaveChangesInterceptor
+    /// <summary>
+    /// Moves the clock on each time a message is classified: every message takes <paramref name="step"/>. (The
+    /// classifier asks once per text message for the sender's recent ticket in the chat, the one query naming the
+    /// reporter; the effects of several messages may be saved together, so saves do not count messages.)
+    /// </summary>
+    private sealed class AdvanceOnProcessed(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step) : DbCommandInterceptor
     {
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, CommandEventData eventData, InterceptionResult<System.Data.Common.DbDataReader> result,
+            CancellationToken cancellationToken = default)
         {
-            // A message's effects are saved once, with the answers keyed by its inbox id.
-            if (eventData.Context!.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.Key.StartsWith("inbox:", StringComparison.Ordinal)))
+            if (command.CommandText.Contains("FROM \"Tickets\"", StringComparison.Ordinal) && command.CommandText.Contains("\"Reporter\" =", StringComparison.Ordinal))
             {
                 time.Advance(step);
             }
 
-            return base.SavingChangesAsync(eventData, result, cancellationToken);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
         }
     }
 
