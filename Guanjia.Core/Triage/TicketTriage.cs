@@ -46,12 +46,9 @@ internal enum UrgencyReason
 }
 
 /// <remarks>The learned probability is a second model inference: it is only computed when the decision reaches it.</remarks>
-internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, Lazy<double> LearnedProbability, Lazy<double>? ClauseProbability = null)
+internal readonly record struct UrgencySignal(UrgentCueMatch? Cue, bool Quiet, bool NamesCue, bool AllClear, Lazy<double> LearnedProbability)
 {
     public double Learned => LearnedProbability.Value;
-
-    /// <summary>The learned model's highest probability over the clauses of a report of several (0 for one clause).</summary>
-    public double Clause => ClauseProbability?.Value ?? 0;
 }
 
 /// <summary>A category the classifier considers, with its probability (0–1).</summary>
@@ -190,26 +187,17 @@ public sealed partial class TicketTriage
             return s.Learned >= (cue.Weak ? settings.UrgentAbove : settings.CorroborateAbove) ? UrgencyReason.Cue : UrgencyReason.None;
         }
 
-        if (!s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove)
-        {
-            return UrgencyReason.Learned;
-        }
-
-        // A danger buried in a long report: one clause the learned model is sure of.
-        return !s.AllClear && (!s.NamesCue || settings.ClauseOverCues) && settings.ClauseAbove <= 1 && s.Clause >= settings.ClauseAbove
-            ? UrgencyReason.Learned
-            : UrgencyReason.None;
+        return !s.NamesCue && !s.AllClear && s.Learned >= settings.UrgentAbove ? UrgencyReason.Learned : UrgencyReason.None;
     }
 
     private UrgencySignal UrgencySignals(string normalized, ClassifierInput input)
     {
         var urgency = Current.Urgency;
-        var compact = UrgencyDetector.Compact(normalized);
-        return UrgencySignals(_urgency, normalized, () => urgency.Probabilities(input)[1], () => ClauseMax(urgency, compact));
+        return UrgencySignals(_urgency, normalized, () => urgency.Probabilities(input)[1]);
     }
 
-    /// <summary>What the rules read of a normalised report, with the learned probabilities computed only when asked for.</summary>
-    internal static UrgencySignal UrgencySignals(UrgencyDetector detector, string normalized, Func<double> learned, Func<double> clause)
+    /// <summary>What the rules read of a normalised report, with the learned probability computed only when asked for.</summary>
+    internal static UrgencySignal UrgencySignals(UrgencyDetector detector, string normalized, Func<double> learned)
     {
         // Voice-to-text and terse reports space their words (电线 垂到 地上): cues are read across such spaces.
         normalized = UrgencyDetector.Compact(normalized);
@@ -218,21 +206,8 @@ public sealed partial class TicketTriage
             detector.InNonUrgentContext(normalized),
             detector.NamesAnyCue(normalized),
             detector.SaysAllClear(normalized),
-            new Lazy<double>(learned, LazyThreadSafetyMode.None),
-            new Lazy<double>(clause, LazyThreadSafetyMode.None));
+            new Lazy<double>(learned, LazyThreadSafetyMode.None));
     }
-
-    // Clauses shorter than this say too little to be read alone (好危险, 快来).
-    private const int ShortestClause = 6;
-
-    private double ClauseMax(CategoryModel urgency, string normalized)
-    {
-        var clauses = ClauseSplit().Split(normalized).Where(c => c.Length >= ShortestClause).ToList();
-        return clauses.Count < 2 ? 0 : clauses.Max(c => urgency.Probabilities(Prepare(c))[1]);
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"[。！？!?；;，,\n ]+")]
-    private static partial System.Text.RegularExpressions.Regex ClauseSplit();
 
     internal CategoryClassifier Classifier => _classifier;
 

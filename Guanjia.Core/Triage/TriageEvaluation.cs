@@ -157,10 +157,9 @@ public sealed record EvaluationReport(
 public static class TriageEvaluation
 {
     // The urgency thresholds Tune scores (2.0 = the learned model never decides alone).
-    private static readonly double[] LearnedGrid = [2.0, 0.6, 0.5, 0.4, 0.3];
-    private static readonly double[] CorroborateGrid = [0.0, 0.1, 0.2, 0.3];
+    private static readonly double[] LearnedGrid = [2.0, 0.6, 0.5, 0.45, 0.4, 0.3];
+    private static readonly double[] CorroborateGrid = [0.0, 0.05, 0.1, 0.2];
     private static readonly double[] AlwaysUrgentGrid = [0.0, 0.05, 0.1, 0.2];
-    private static readonly double[] ClauseGrid = [2.0, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 
     public static EvaluationReport Evaluate(TicketTriage triage, CommunityConfig config, IEnumerable<LabelledReport> reports, IEnumerable<LabelledReport>? conversation = null)
     {
@@ -323,20 +322,6 @@ public static class TriageEvaluation
             sb.AppendLine(c, $"urgent: rules{(threshold > 1 ? " only" : $" + learned ≥ {threshold:0.00}")}, corroborated ≥ {corroborate:0.00}, always-urgent category ≥ {always:0.00}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
         }
 
-        // The learned model over clauses of long reports, with the other thresholds as set.
-        foreach (var overCues in new[] { false, true })
-        {
-            foreach (var clause in ClauseGrid)
-            {
-                var settings = ClassifierSettings.Default with { ClauseAbove = clause, ClauseOverCues = overCues };
-                var said = outOfFold.Select(o => (Labelled: o.Urgent, Found: TicketTriage.Decide(o.Urgency, o.Always, settings) != UrgencyReason.None)).ToList();
-                var total = said.Count(s => s.Labelled);
-                var found = said.Count(s => s.Labelled && s.Found);
-                var falseUrgent = said.Count(s => !s.Labelled && s.Found);
-                sb.AppendLine(c, $"urgent as set, clause ≥ {clause:0.00}{(overCues ? " also over named cues" : "")}: recall {found / (double)Math.Max(1, total):P1} ({found}/{total}), precision {found / (double)Math.Max(1, found + falseUrgent):P1}");
-            }
-        }
-
         return sb.ToString();
     }
 
@@ -375,7 +360,6 @@ public static class TriageEvaluation
                 namesCue = urgency.NamesCue,
                 allClear = urgency.AllClear,
                 learned = urgency.Learned,
-                clause = urgency.Clause,
                 always = config.FindCategory(report.Category)?.AlwaysUrgent ?? false,
                 found = TicketTriage.Decide(urgency, config.FindCategory(report.Category)?.AlwaysUrgent ?? false, triage.Settings) != UrgencyReason.None,
             }));
@@ -397,8 +381,7 @@ public static class TriageEvaluation
             var r = json.RootElement;
             var text = r.GetProperty("text").GetString() ?? "";
             var learned = r.GetProperty("learned").GetDouble();
-            var clause = r.TryGetProperty("clause", out var cl) ? cl.GetDouble() : 0;
-            var signal = TicketTriage.UrgencySignals(detector, TextNormalizer.Normalize(text), () => learned, () => clause);
+            var signal = TicketTriage.UrgencySignals(detector, TextNormalizer.Normalize(text), () => learned);
             return (Text: text, Category: r.GetProperty("category").GetString() ?? "", Urgent: r.GetProperty("urgent").GetBoolean(), Always: r.GetProperty("always").GetBoolean(), Signal: signal);
         }).ToList();
 

@@ -37,7 +37,7 @@ public sealed class TicketTriageTests(TriageFixture fixture) : IClassFixture<Tri
     }
 
     [Theory]
-    [InlineData("配电箱有点发烫，还没有冒烟", "wiring")]
+    [InlineData("配电箱的电线老化了，还没有冒烟", "wiring")]
     [InlineData("楼道里堆满纸箱，万一着火人都跑不出去", "fire")]
     [InlineData("检查了一遍，未见明火，灭火器还是过期了", "fire")]
     [InlineData("电线老化了，容易漏电，请物业来换", "wiring")]
