@@ -708,72 +708,26 @@ internal sealed partial class IngestDriver(IngestOptions options)
         }
 
         /// <summary>Which ticket each message made, through its acknowledgement (key <c>inbox:{id}:ack</c>).</summary>
-        public async Task<Dictionary<string, int>> TicketsByMessageAsync()
-        {
-            await using var db = Open();
-            await using var command = db.CreateCommand();
-            command.CommandText = """
+        public Task<Dictionary<string, int>> TicketsByMessageAsync() =>
+            RowsAsync(
+                """
                 SELECT i."MessageId", o."TicketNumber" FROM "Inbox" i
                 JOIN "Outbox" o ON o."Key" = 'inbox:' || CAST(i."Id" AS TEXT) || ':ack'
                 WHERE o."TicketNumber" IS NOT NULL
-                """;
-            var result = new Dictionary<string, int>(StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                result[reader.GetString(0)] = reader.GetInt32(1);
-            }
-
-            return result;
-        }
+                """,
+                r => (r.GetString(0), r.GetInt32(1)), StringComparer.Ordinal);
 
         /// <summary>Each ticket's dispatch row (key <c>ticket:{n}:dispatch</c>): its channel and state.</summary>
-        public async Task<Dictionary<int, (string Channel, string State)>> DispatchRowsAsync()
-        {
-            await using var db = Open();
-            await using var command = db.CreateCommand();
-            command.CommandText = """SELECT "TicketNumber", "Channel", "State" FROM "Outbox" WHERE "Key" LIKE 'ticket:%:dispatch' AND "TicketNumber" IS NOT NULL""";
-            var result = new Dictionary<int, (string, string)>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                result[reader.GetInt32(0)] = (reader.GetString(1), reader.GetString(2));
-            }
-
-            return result;
-        }
+        public Task<Dictionary<int, (string Channel, string State)>> DispatchRowsAsync() =>
+            RowsAsync("""SELECT "TicketNumber", "Channel", "State" FROM "Outbox" WHERE "Key" LIKE 'ticket:%:dispatch' AND "TicketNumber" IS NOT NULL""", r => (r.GetInt32(0), (r.GetString(1), r.GetString(2))));
 
         /// <summary>Each ticket's department and category (where a ticket without a dispatch went).</summary>
-        public async Task<Dictionary<int, (string Where, bool Confidential)>> TicketDepartmentsAsync()
-        {
-            await using var db = Open();
-            await using var command = db.CreateCommand();
-            command.CommandText = """SELECT "Number", "Department", "Category", "Status", "Confidential" FROM "Tickets" """;
-            var result = new Dictionary<int, (string, bool)>();
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                result[reader.GetInt32(0)] = ($"{Digits().Replace(reader.GetString(1), "#")}/{reader.GetString(2)}/{reader.GetString(3)}", reader.GetBoolean(4));
-            }
-
-            return result;
-        }
+        public Task<Dictionary<int, (string Where, bool Confidential)>> TicketDepartmentsAsync() =>
+            RowsAsync("""SELECT "Number", "Department", "Category", "Status", "Confidential" FROM "Tickets" """, r => (r.GetInt32(0), ($"{Digits().Replace(r.GetString(1), "#")}/{r.GetString(2)}/{r.GetString(3)}", r.GetBoolean(4))));
 
         /// <summary>When each processed message was processed (the service stores instants as Unix milliseconds).</summary>
-        public async Task<Dictionary<string, DateTimeOffset>> ProcessedMessagesAsync()
-        {
-            await using var db = Open();
-            await using var command = db.CreateCommand();
-            command.CommandText = """SELECT "MessageId", "ProcessedAt" FROM "Inbox" WHERE "ProcessedAt" IS NOT NULL""";
-            var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                result[reader.GetString(0)] = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1));
-            }
-
-            return result;
-        }
+        public Task<Dictionary<string, DateTimeOffset>> ProcessedMessagesAsync() =>
+            RowsAsync("""SELECT "MessageId", "ProcessedAt" FROM "Inbox" WHERE "ProcessedAt" IS NOT NULL""", r => (r.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1))), StringComparer.Ordinal);
 
         public async ValueTask DisposeAsync()
         {
@@ -798,6 +752,25 @@ internal sealed partial class IngestDriver(IngestOptions options)
                     }
                 }
             }
+        }
+
+        /// <summary>A query's rows as a dictionary, one entry a row.</summary>
+        private async Task<Dictionary<TKey, TValue>> RowsAsync<TKey, TValue>(
+            string sql, Func<DbDataReader, (TKey Key, TValue Value)> row, IEqualityComparer<TKey>? comparer = null)
+            where TKey : notnull
+        {
+            await using var db = Open();
+            await using var command = db.CreateCommand();
+            command.CommandText = sql;
+            var result = new Dictionary<TKey, TValue>(comparer);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var (key, value) = row(reader);
+                result[key] = value;
+            }
+
+            return result;
         }
 
         private DbConnection Open()
