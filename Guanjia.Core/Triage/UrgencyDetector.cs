@@ -166,16 +166,7 @@ internal sealed partial class UrgencyDetector
     private bool PersonBefore(string normalized, int at)
     {
         var start = normalized.AsSpan(0, at).LastIndexOfAny(SentenceEnd) + 1;
-        var sentence = normalized.AsSpan(start, at - start);
-        foreach (var person in _rules.Persons)
-        {
-            if (sentence.Contains(person, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return ContainsAnyOf(normalized.AsSpan(start, at - start), _rules.Persons);
     }
 
     private static readonly System.Buffers.SearchValues<char> SentenceEnd = System.Buffers.SearchValues.Create("。！？!?\n");
@@ -215,11 +206,7 @@ internal sealed partial class UrgencyDetector
             return true;
         }
 
-        var clauseStart = cueStart;
-        while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
-        {
-            clauseStart--;
-        }
+        var clauseStart = ClauseStart(normalized, cueStart);
 
         // 昨晚就没回家, 去年开始就有点糊涂: what began then is still going on.
         var before = normalized.AsSpan(clauseStart, cueStart - clauseStart);
@@ -237,18 +224,7 @@ internal sealed partial class UrgencyDetector
 
     // 昨晚出去了到现在没回来: what began then and lasts till now is not past.
     // 昨晚下雨淋了今早开始滋滋响: a present time word after the past one brings the cue to now.
-    private bool StillNow(ReadOnlySpan<char> between)
-    {
-        foreach (var word in _rules.Present)
-        {
-            if (between.Contains(word, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool StillNow(ReadOnlySpan<char> between) => ContainsAnyOf(between, _rules.Present);
 
     /// <summary>A hypothetical question later in the cue's clause: 着起火来咋个整, 着火了咋个跑.</summary>
     private bool IsHypotheticalAfter(string normalized, int from)
@@ -301,11 +277,7 @@ internal sealed partial class UrgencyDetector
 
     private static bool IsNegated(string normalized, int cueStart, IReadOnlyList<string> negations, IReadOnlyList<string>? hedges = null)
     {
-        var clauseStart = cueStart;
-        while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
-        {
-            clauseStart--;
-        }
+        var clauseStart = ClauseStart(normalized, cueStart);
 
         var windowStart = Math.Max(clauseStart, cueStart - NegationReach - 2);
         var window = normalized[windowStart..cueStart];
@@ -352,16 +324,26 @@ internal sealed partial class UrgencyDetector
 
     private bool IsHabitual(string normalized, int at)
     {
-        var clauseStart = at;
-        while (clauseStart > 0 && !TextNormalizer.IsBoundary(normalized[clauseStart - 1]))
+        var clauseStart = ClauseStart(normalized, at);
+        return ContainsAnyOf(normalized.AsSpan(clauseStart, at - clauseStart), _rules.Habitual);
+    }
+
+    /// <summary>Where the clause holding position <paramref name="at"/> begins (after the last boundary before it).</summary>
+    private static int ClauseStart(string normalized, int at)
+    {
+        while (at > 0 && !TextNormalizer.IsBoundary(normalized[at - 1]))
         {
-            clauseStart--;
+            at--;
         }
 
-        var clause = normalized.AsSpan(clauseStart, at - clauseStart);
-        foreach (var word in _rules.Habitual)
+        return at;
+    }
+
+    private static bool ContainsAnyOf(ReadOnlySpan<char> text, IReadOnlyList<string> words)
+    {
+        foreach (var word in words)
         {
-            if (clause.Contains(word, StringComparison.Ordinal))
+            if (text.Contains(word, StringComparison.Ordinal))
             {
                 return true;
             }
